@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// Layers, top to bottom: CCurl → HTTPCore → OffboardCore → Torii/Akana → Output → offboard.
+// offboard-emulator shares no code with offboard, so each keeps the other honest.
+import PackageDescription
+
+let package = Package(
+    name: "offboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "offboard", targets: ["offboard"]),
+        .executable(name: "offboard-emulator", targets: ["offboard-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "HTTPCore", dependencies: ["CCurl", "CCurlShim"]),
+        .target(name: "OffboardCore", dependencies: ["HTTPCore"]),
+        .target(name: "Torii", dependencies: ["OffboardCore", "HTTPCore"]),
+        .target(name: "Akana", dependencies: ["OffboardCore", "HTTPCore"]),
+        .target(name: "Output", dependencies: ["OffboardCore"]),
+        .executableTarget(
+            name: "offboard",
+            dependencies: [
+                "OffboardCore", "Torii", "Akana", "Output", "HTTPCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "offboard-emulator",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "OffboardCoreTests", dependencies: ["OffboardCore", "Torii", "Akana", "Output", "HTTPCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

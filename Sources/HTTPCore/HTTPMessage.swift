@@ -1,0 +1,106 @@
+/// One header line. Names compare case-insensitively; values are kept byte for byte.
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What to send. The URL is already fully encoded: HTTPCore never rewrites it.
+public struct HTTPRequest: Sendable, Equatable {
+    public var method: String
+    public var url: String
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]?
+
+    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// What came back: the final status line's code, its headers in order, and the body.
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first header of that name.
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    /// Every header of that name, in order (e.g. several `Set-Cookie`).
+    public func headers(named name: String) -> [String] {
+        let wanted = name.lowercased()
+        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+    }
+
+    /// The media type without parameters, lower-cased: `application/problem+json`.
+    public var mediaType: String? {
+        header("Content-Type").map {
+            String($0.split(separator: ";", maxSplits: 1).first ?? "")
+                .trimmingASCIIWhitespace().lowercased()
+        }
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Limits and trust settings for one transfer.
+public struct TransferOptions: Sendable {
+    /// Whole-attempt limit (curl's `--max-time`).
+    public var timeout: Duration
+    public var connectTimeout: Duration
+    /// Extra CA bundle, used on top of the system store.
+    public var caFile: String?
+    public var insecure: Bool
+    /// Bodies larger than this end the transfer with `TransportError.Kind.responseTooLarge`.
+    public var maxBodyBytes: Int
+
+    public init(timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+                caFile: String? = nil, insecure: Bool = false, maxBodyBytes: Int = 1 << 20) {
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.caFile = caFile
+        self.insecure = insecure
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+extension StringProtocol {
+    func trimmingASCIIWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
+            scalars.removeFirst()
+        }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\r" || last == "\n" {
+            scalars.removeLast()
+        }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When to try again, curl `--retry` style: exponential backoff with full jitter, and a
+/// server's `Retry-After` (seconds or an HTTP date) in place of the backoff when it is short.
+public struct RetryPolicy: Sendable {
+    /// Extra attempts after the first.
+    public var maxRetries: Int
+    public var base: Duration = .milliseconds(500)
+    public var cap: Duration = .seconds(8)
+    /// A longer `Retry-After` than this ends the retries instead of stalling the run.
+    public var longestRetryAfter: Duration = .seconds(60)
+
+    public init(maxRetries: Int) {
+        self.maxRetries = maxRetries
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case retry(after: Duration)
+        /// No more attempts; the reason is set when it is worth telling (a long Retry-After).
+        case stop(reason: String?)
+    }
+
+    /// - Parameters:
+    ///   - retriesSoFar: attempts already made minus one.
+    ///   - retryAfter: the response's `Retry-After` header, if any.
+    public func decide<R: RandomNumberGenerator>(retriesSoFar: Int, retryAfter: String?,
+                                                 random: inout R) -> Decision {
+        guard retriesSoFar < maxRetries else { return .stop(reason: nil) }
+        if let header = retryAfter, let wait = RetryPolicy.parseRetryAfter(header) {
+            if wait > longestRetryAfter {
+                return .stop(reason: "the server asked to wait \(wait.components.seconds) s (Retry-After), longer than \(longestRetryAfter.components.seconds) s")
+            }
+            return .retry(after: wait)
+        }
+        let ceiling = min(cap, base * (1 << min(retriesSoFar, 20)))
+        let jittered = Int64.random(in: 0...ceiling.milliseconds, using: &random)
+        return .retry(after: .milliseconds(jittered))
+    }
+
+    /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`; a date in the past is 0.
+    public static func parseRetryAfter(_ value: String, now: Int = Int(time(nil))) -> Duration? {
+        let trimmed = value.trimmingASCIIWhitespace()
+        if let seconds = Int(trimmed) {
+            return seconds >= 0 ? .seconds(seconds) : nil
+        }
+        guard let epoch = parseIMFFixdate(trimmed) else { return nil }
+        return .seconds(max(0, epoch - now))
+    }
+
+    /// RFC 9110's preferred date form, `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func parseIMFFixdate(_ text: String) -> Int? {
+        let fields = text.split(separator: " ")
+        guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let month = months.firstIndex(of: String(fields[2])) else { return nil }
+        let clock = fields[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(clock[0])
+        parts.tm_min = Int32(clock[1])
+        parts.tm_sec = Int32(clock[2])
+        return Int(timegm(&parts))
+    }
+}

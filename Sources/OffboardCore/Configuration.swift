@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum OffboardVersion {
+    public static let current = "0.1.0"
+}
+
+/// A validated API base URL: `http` or `https`, a host, optionally a path prefix; no user
+/// info, query or fragment. Kept without a trailing slash.
+public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public let isHTTPS: Bool
+    public let host: String
+
+    /// - Parameter source: where the value came from, for the error (`--base-url`, `TORII_BASE_URL`).
+    public init(_ text: String, source: String) throws(OffboardError) {
+        func invalid(_ why: String) -> OffboardError {
+            OffboardError(.configuration, "\(source) \(quotedForMessage(Substring(text))) is not a usable base URL: \(why) — give it like https://api.example.com")
+        }
+        let lower = text.lowercased()
+        let scheme: String
+        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
+            throw invalid("it must start with https:// (or http:// for a local server)")
+        }
+        let rest = text.dropFirst(scheme.count + 3)
+        guard !rest.contains(where: { $0 == "?" || $0 == "#" }) else { throw invalid("it must not have a query or fragment") }
+        guard !rest.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw invalid("it contains spaces or control characters")
+        }
+        let authority = rest.prefix { $0 != "/" }
+        guard !authority.contains("@") else { throw invalid("credentials do not belong in the URL") }
+        var host = String(authority)
+        if host.hasPrefix("[") {
+            host = String(host.prefix { $0 != "]" }.dropFirst())
+        } else if let colon = host.lastIndex(of: ":") {
+            guard let port = Int(host[host.index(after: colon)...]), (1...65535).contains(port) else {
+                throw invalid("the port is not a number from 1 to 65535")
+            }
+            host = String(host[..<colon])
+        }
+        guard !host.isEmpty else { throw invalid("it has no host") }
+        var normalized = "\(scheme)://\(rest)"
+        while normalized.hasSuffix("/") { normalized.removeLast() }
+        description = normalized
+        isHTTPS = scheme == "https"
+        self.host = host.lowercased()
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: plain HTTP there never crosses a network.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// A secret read from a file: trailing line breaks removed, and a warning when others may read it.
+public struct SecretFile {
+    public let value: String
+    public let warning: String?
+
+    /// - Parameter option: the option that named the file, for messages.
+    public init(path: String, option: String) throws(OffboardError) {
+        guard let stream = fopen(path, "r") else {
+            throw OffboardError(.configuration, "cannot read \(option) \(path): \(String(cString: strerror(errno))) — check the path and its permissions")
+        }
+        defer { fclose(stream) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, stream)
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+            if bytes.count > 64 * 1024 {
+                throw OffboardError(.configuration, "\(option) \(path) is larger than 64 KiB: it does not look like a key file")
+            }
+        }
+        while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
+        guard !bytes.isEmpty else {
+            throw OffboardError(.configuration, "\(option) \(path) is empty — put the secret on its first line")
+        }
+        value = String(decoding: bytes, as: UTF8.self)
+        var info = stat()
+        if fstat(fileno(stream), &info) == 0, info.st_mode & 0o077 != 0 {
+            warning = "\(option) \(path) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))) — run chmod 600 \(path)"
+        } else {
+            warning = nil
+        }
+    }
+}
+
+public func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+}

@@ -1,0 +1,72 @@
+import HTTPCore
+
+/// What one vendor API contributes: the request for an ID and the reading of its answers.
+/// Everything else (retries, batches, output, exit status) is shared.
+public protocol DeletionService: Sendable {
+    /// `torii` or `akana`: the `service` field of the output.
+    var name: String { get }
+    var baseURL: String { get }
+    /// Shown in the confirmation prompt and the summary, e.g. `test environment`.
+    var scopeDescription: String { get }
+    func deleteRequest(for id: String) -> HTTPRequest
+    /// Statuses worth another attempt (429, 502, 503, 504; Akana adds 500).
+    func isTransient(status: Int) -> Bool
+    /// - Parameter earlierResultUnknown: an earlier attempt for this ID may have been applied
+    ///   (no answer, timeout, 5xx), or `--rerun` says an earlier run may have deleted it.
+    func verdict(for response: HTTPResponse, id: String, problem: Problem?, earlierResultUnknown: Bool) -> Verdict
+}
+
+extension DeletionService {
+    public func isTransient(status: Int) -> Bool {
+        [429, 502, 503, 504].contains(status)
+    }
+}
+
+extension Verdict {
+    /// The reading of a response that no service-specific rule covered.
+    public static func standard(for response: HTTPResponse, problem: Problem?) -> Verdict {
+        let status = response.status
+        let said = serverWords(response, problem: problem)
+        switch status {
+        case 300..<400:
+            let location = response.header("Location").map { " to \($0)" } ?? ""
+            return .failed(.unexpectedResponse, "the server redirected (HTTP \(status))\(location); offboard never follows redirects",
+                           hint: "check --base-url: it should be the API's own address")
+        case 400: return .failed(.badRequest, said ?? "bad request (HTTP 400)")
+        case 401: return .failed(.unauthorized, said ?? "unauthorized (HTTP 401)")
+        case 403: return .failed(.forbidden, said ?? "forbidden (HTTP 403)")
+        case 404: return .failed(.notFound, said ?? "no such user (HTTP 404)")
+        case 429: return .failed(.rateLimited, said ?? "rate limited (HTTP 429)", hint: "lower --rate or --concurrency, or try again later")
+        case 500..<600: return .failed(.serverError, said ?? "server error (HTTP \(status))")
+        default:
+            let type = response.mediaType.map { ", \($0)" } ?? ""
+            return .failed(.unexpectedResponse, "unexpected answer: HTTP \(status)\(type)\(said.map { ": \($0)" } ?? "")")
+        }
+    }
+
+    /// What the server said in words: the problem's detail or title, or the first line of a short text body.
+    static func serverWords(_ response: HTTPResponse, problem: Problem?) -> String? {
+        if let problem { return problem.detail ?? problem.title }
+        guard response.mediaType == "text/plain", !response.body.isEmpty else { return nil }
+        let firstLine = response.bodyText.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return firstLine.isEmpty ? nil : String(firstLine.prefix(200))
+    }
+
+    /// A transfer that got no usable answer.
+    public static func forTransportError(_ error: TransportError) -> Verdict {
+        switch error.kind {
+        case .connection:
+            return .failed(.connection, error.message,
+                           hint: error.mayHaveReachedServer ? nil : "check that the server is running and --base-url is right")
+        case .timeout:
+            return .failed(.timeout, error.message, hint: "raise --timeout, or try again later")
+        case .tls:
+            return .failed(.tls, "TLS verification failed: \(error.message)",
+                           hint: "for a private CA pass --cacert <file>; --insecure only for testing")
+        case .responseTooLarge, .malformedResponse:
+            return .failed(.unexpectedResponse, error.message)
+        case .local:
+            return .failed(.configuration, error.message)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a service writes its user IDs: a UUID, optionally followed by a fixed suffix
+/// (Akana's `.tenant`). Parsing may fix the suffix from the first ID it sees.
+public protocol IDFormat: Sendable {
+    /// The UUID in `text`, or why `text` is not an ID of this service.
+    mutating func parse(_ text: Substring) -> Result<UUID128, IDFormatError>
+    /// What follows the UUID in every ID of this batch (empty for Torii).
+    var suffix: String { get }
+}
+
+public struct IDFormatError: Error, Sendable {
+    public var reason: String
+    /// True when the ID is well-formed but belongs to another tenant.
+    public var wrongTenant: Bool
+
+    public init(_ reason: String, wrongTenant: Bool = false) {
+        self.reason = reason
+        self.wrongTenant = wrongTenant
+    }
+}
+
+/// The validated, de-duplicated IDs of one run, in input order, 20 bytes each.
+public struct IDList: Sendable {
+    public private(set) var uuids: [UUID128] = []
+    /// Input line of each ID from `--from-file`; 0 for command-line arguments.
+    private var lines: [UInt32] = []
+    public let suffix: String
+
+    public init(uuids: [UUID128], lines: [UInt32], suffix: String) {
+        self.uuids = uuids
+        self.lines = lines
+        self.suffix = suffix
+    }
+
+    public var count: Int { uuids.count }
+
+    public func id(at index: Int) -> String { uuids[index].description + suffix }
+
+    public func line(at index: Int) -> Int? { lines[index] == 0 ? nil : Int(lines[index]) }
+}
+
+/// Reads IDs from arguments and a file (or standard input), validates every one before
+/// anything is sent, and drops repeats.
+public struct IDReader {
+    public var format: any IDFormat
+    private var uuids: [UUID128] = []
+    private var lines: [UInt32] = []
+    private var seen = Set<UUID128>()
+    private var malformed: [String] = []
+    private var malformedCount = 0
+    private var wrongTenant = false
+    private var duplicates: [String] = []
+    private var duplicateCount = 0
+
+    public init(format: any IDFormat) {
+        self.format = format
+    }
+
+    /// Everything read, or the error that stops the run (exit 65 malformed, 64 nothing given).
+    /// Warnings (duplicates) are returned for the caller to show.
+    public static func read(arguments: [String], file: String?, format: any IDFormat) throws(OffboardError) -> (IDList, warnings: [String]) {
+        var reader = IDReader(format: format)
+        for (index, argument) in arguments.enumerated() {
+            reader.add(Substring(argument), line: 0, place: "argument \(index + 1)")
+        }
+        if let file {
+            try reader.addLines(of: file)
+        }
+        return try reader.finish()
+    }
+
+    mutating func add(_ text: Substring, line: UInt32, place: @autoclosure () -> String) {
+        switch format.parse(text) {
+        case .success(let uuid):
+            if seen.insert(uuid).inserted {
+                uuids.append(uuid)
+                lines.append(line)
+            } else {
+                duplicateCount += 1
+                if duplicates.count < 5 { duplicates.append("\(uuid.description + format.suffix) (\(place()))") }
+            }
+        case .failure(let error):
+            malformedCount += 1
+            wrongTenant = wrongTenant || error.wrongTenant
+            if malformed.count < 5 { malformed.append("\(place()): \(quotedForMessage(text)) \(error.reason)") }
+        }
+    }
+
+    /// One ID per line; blank lines and `#` comments are skipped; surrounding spaces and a
+    /// trailing CR (Windows files) are ignored.
+    mutating func addLines(of path: String) throws(OffboardError) {
+        let stream = path == "-" ? fdopen(dup(STDIN_FILENO), "r") : fopen(path, "r")
+        guard let stream else {
+            let reason = String(cString: strerror(errno))
+            throw OffboardError(.usage, "cannot read --from-file \(path): \(reason) — check the path, or use - for standard input")
+        }
+        defer { fclose(stream) }
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(buffer) }
+        var lineNumber: UInt32 = 0
+        while true {
+            let length = getline(&buffer, &capacity, stream)
+            guard length >= 0, let buffer else { break }
+            lineNumber += 1
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+            let text = String(decoding: bytes, as: UTF8.self)
+            let trimmed = text.trimmingWhitespaceForIDs()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            add(trimmed, line: lineNumber, place: "line \(lineNumber)")
+        }
+        if ferror(stream) != 0 {
+            throw OffboardError(.usage, "reading --from-file \(path) failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func finish() throws(OffboardError) -> (IDList, warnings: [String]) {
+        if malformedCount > 0 {
+            let more = malformedCount > malformed.count ? "; and \(malformedCount - malformed.count) more" : ""
+            let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
+            let fix = wrongTenant ? "remove IDs of other tenants or set --fed-member" : "fix or remove them"
+            throw OffboardError(.malformedInput,
+                "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
+        }
+        guard !uuids.isEmpty else {
+            throw OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")
+        }
+        var warnings: [String] = []
+        if duplicateCount > 0 {
+            let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
+            warnings.append("\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
+        }
+        return (IDList(uuids: uuids, lines: lines, suffix: format.suffix), warnings)
+    }
+}
+
+extension String {
+    fileprivate func trimmingWhitespaceForIDs() -> Substring {
+        var text = self[...]
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        return text
+    }
+}

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Standard output and error, written with one `write(2)` per call so a line is never split
+/// or interleaved with another.
+public struct Console: Sendable {
+    public let colorOnStdout: Bool
+    public let colorOnStderr: Bool
+
+    /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR` (https://no-color.org).
+    public init(noColor: Bool) {
+        let allowed = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        colorOnStdout = allowed && isatty(STDOUT_FILENO) == 1
+        colorOnStderr = allowed && isatty(STDERR_FILENO) == 1
+    }
+
+    public func out(_ line: String) { Console.write(line + "\n", to: STDOUT_FILENO) }
+    public func err(_ line: String) { Console.write(line + "\n", to: STDERR_FILENO) }
+
+    public func error(_ message: String) { err(paint("error:", .red, on: colorOnStderr) + " " + message) }
+    public func warning(_ message: String) { err(paint("warning:", .yellow, on: colorOnStderr) + " " + message) }
+
+    public enum Color: String, Sendable {
+        case red = "31", green = "32", yellow = "33", dim = "2"
+    }
+
+    public func paint(_ text: String, _ color: Color, on enabled: Bool) -> String {
+        enabled ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // a closed pipe: nothing more can be said there
+                }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import HTTPCore
+import OffboardCore
+
+/// Turns results into what the operator reads: `--output human` or `--output json`.
+public protocol ResultRenderer {
+    func render(_ result: DeletionResult)
+    func finish(_ summary: BatchSummary)
+}
+
+/// NDJSON on stdout: one whole object per distinct ID, in the contract's schema.
+public struct JSONRenderer: ResultRenderer {
+    let console: Console
+
+    public init(console: Console) {
+        self.console = console
+    }
+
+    public func render(_ result: DeletionResult) {
+        console.out(JSONRenderer.object(for: result).serialized)
+    }
+
+    public func finish(_ summary: BatchSummary) {}
+
+    /// The output schema; the journal stores the same object.
+    public static func object(for result: DeletionResult) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("service", .string(result.service)),
+            ("id", .string(result.id)),
+        ]
+        if let line = result.line { members.append(("line", .number(String(line)))) }
+        members += [
+            ("outcome", .string(result.outcome.rawValue)),
+            ("status", result.status.map { .number(String($0)) } ?? .null),
+            ("attempts", .number(String(result.attempts))),
+            ("durationMs", .number(String(result.duration.milliseconds))),
+        ]
+        if let error = result.error {
+            var errorMembers: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
+            if let hint = error.hint { errorMembers.append(("hint", .string(hint))) }
+            members.append(("error", .object(errorMembers)))
+        }
+        if let problem = result.problem { members.append(("problem", problem.json)) }
+        if let confirmation = result.verdict.confirmation { members.append(("confirmation", .string(confirmation))) }
+        if let warning = result.verdict.warning { members.append(("warning", .string(warning))) }
+        if let request = result.request {
+            members.append(("request", .object([
+                ("method", .string(request.method)),
+                ("url", .string(request.url)),
+                ("headers", .object(request.headers.map { ($0.name, .string($0.value)) })),
+            ])))
+        }
+        return .object(members)
+    }
+}
+
+/// Human output: successes one line each on stdout, failures field by field on stderr,
+/// and a summary on stderr for batches.
+public struct HumanRenderer: ResultRenderer {
+    let console: Console
+    let quiet: Bool
+    /// For the summary line, e.g. `torii, test environment`.
+    let scope: String
+
+    public init(console: Console, quiet: Bool, scope: String) {
+        self.console = console
+        self.quiet = quiet
+        self.scope = scope
+    }
+
+    public func render(_ result: DeletionResult) {
+        let place = result.line.map { " (line \($0))" } ?? ""
+        if let error = result.error {
+            renderFailure(result, error, place: place)
+            return
+        }
+        if let warning = result.verdict.warning {
+            console.warning("\(result.id)\(place): \(warning)")
+        }
+        guard !quiet else { return }
+        let paint = { (text: String) in console.paint(text, .green, on: console.colorOnStdout) }
+        switch result.outcome {
+        case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")
+        case .alreadyDeleted: console.out("\(paint("already deleted")) \(result.id)\(place)")
+        case .notFound: console.out("not found \(result.id)\(place) (ignored: --ignore-not-found)")
+        case .skipped: console.out("skipped \(result.id)\(place) (done in an earlier run, per the journal)")
+        case .wouldDelete:
+            guard let request = result.request else { return }
+            console.out("would delete \(result.id)\(place): \(request.method) \(request.url)")
+            for header in request.headers { console.out("  \(header.name): \(header.value)") }
+        case .failed: break
+        }
+    }
+
+    private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
+        let status = result.status.map { " (HTTP \($0))" } ?? ""
+        console.error("\(result.id)\(place): \(error.message)\(status)")
+        if let problem = result.problem {
+            for line in HumanRenderer.fields(of: problem) { console.err("  \(line)") }
+        }
+        if let hint = error.hint {
+            console.err("  " + console.paint("hint:", .dim, on: console.colorOnStderr) + " \(hint)")
+        }
+    }
+
+    /// A problem field by field: the standard members first, then every other member as sent;
+    /// an object member (Torii's `properties`) is spread out as `properties.key`.
+    static func fields(of problem: Problem) -> [String] {
+        let standard = ["title", "status", "detail", "type", "instance"]
+        var lines: [String] = []
+        for name in standard {
+            if let value = problem.json[name] { lines.append("\(name): \(text(of: value))") }
+        }
+        for (name, value) in problem.members where !standard.contains(name) {
+            if case .object(let members) = value, !members.isEmpty {
+                for (key, inner) in members { lines.append("\(name).\(key): \(text(of: inner))") }
+            } else {
+                lines.append("\(name): \(text(of: value))")
+            }
+        }
+        return lines
+    }
+
+    private static func text(of value: JSONValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.serialized
+    }
+
+    public func finish(_ summary: BatchSummary) {
+        guard summary.total > 1 || summary.stopReason != nil else { return }
+        guard !(quiet && summary.failures == 0 && summary.stopReason == nil) else { return }
+        console.err(HumanRenderer.summaryLine(summary, scope: scope))
+    }
+
+    /// `3 deleted, 1 already deleted, 1 failed of 5 in 1.2 s (torii, test environment)`.
+    public static func summaryLine(_ summary: BatchSummary, scope: String) -> String {
+        let order: [(Outcome, String)] = [
+            (.deleted, "deleted"), (.alreadyDeleted, "already deleted"), (.notFound, "not found"),
+            (.skipped, "skipped"), (.wouldDelete, "would be deleted"), (.failed, "failed"),
+        ]
+        var parts = order.compactMap { outcome, words in
+            summary.counts[outcome].map { "\($0) \(words)" }
+        }
+        if parts.isEmpty { parts = ["nothing done"] }
+        let tenths = (summary.elapsed.milliseconds + 50) / 100
+        var line = "\(parts.joined(separator: ", ")) of \(summary.total) in \(tenths / 10).\(tenths % 10) s (\(scope))"
+        switch summary.stopReason {
+        case .credentialsRejected?: line += "; stopped: credentials rejected"
+        case .interrupted?: line += "; stopped: interrupted"
+        case nil: break
+        }
+        return line
+    }
+}

@@ -1,0 +1,87 @@
+import HTTPCore
+import OffboardCore
+
+/// Torii's server API: `DELETE /api/server/v1/users/{userId}` with a Bearer secret key.
+public struct ToriiService: DeletionService {
+    public static let defaultBaseURL = "https://api.torii.so"
+
+    public enum Environment: String, Sendable {
+        case test
+        case live
+    }
+
+    public let name = "torii"
+    public let baseURL: String
+    public let environment: Environment
+    private let secretKey: String
+
+    /// - Parameter baseURL: without a trailing slash (see `BaseURL`).
+    /// - Throws: exit 78 when the key is not a secret key.
+    public init(baseURL: String, secretKey: String) throws(OffboardError) {
+        guard let environment = ToriiService.environment(ofKey: secretKey) else {
+            let shown = secretKey.isEmpty ? "it is empty" : "it starts with \"\(secretKey.prefix(3))…\""
+            throw OffboardError(.configuration,
+                "the Torii secret key must start with sk_test_ or sk_live_ (\(shown)) — use a secret key from the Torii dashboard, not a publishable or truncated one")
+        }
+        self.baseURL = baseURL
+        self.secretKey = secretKey
+        self.environment = environment
+    }
+
+    static func environment(ofKey key: String) -> Environment? {
+        if key.hasPrefix("sk_test_"), key.count > 8 { return .test }
+        if key.hasPrefix("sk_live_"), key.count > 8 { return .live }
+        return nil
+    }
+
+    public var scopeDescription: String { "\(environment.rawValue) environment" }
+
+    public func deleteRequest(for id: String) -> HTTPRequest {
+        HTTPRequest(method: "DELETE", url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [
+            HTTPHeader("Authorization", "Bearer \(secretKey)"),
+            HTTPHeader("Accept", "application/json, application/problem+json"),
+        ])
+    }
+
+    public func verdict(for response: HTTPResponse, id: String, problem: Problem?, earlierResultUnknown: Bool) -> Verdict {
+        switch response.status {
+        case 204:
+            return Verdict(outcome: .deleted)
+        case 403 where earlierResultUnknown:
+            // The vendor documents a repeated DELETE as 403: after an attempt whose result is
+            // unknown (or with --rerun), that is the confirmation.
+            return Verdict(outcome: .alreadyDeleted)
+        case 403:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.error?.hint = "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — if so, run again with --rerun to count it as already deleted"
+            return verdict
+        case 401:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.error?.hint = "check TORII_SECRET_KEY (or --secret-key-file): the key was missing, revoked or mistyped"
+            return verdict
+        case 404:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.outcome = .notFound
+            verdict.error?.hint = "no user with this ID in the \(environment.rawValue) environment; --ignore-not-found counts this as success"
+            return verdict
+        case 200..<300:
+            return .failed(.unexpectedResponse,
+                           "unexpected answer: HTTP \(response.status) where Torii answers 204; the user may or may not be deleted",
+                           hint: "run again with --rerun: a 403 then confirms the deletion")
+        default:
+            return .standard(for: response, problem: problem)
+        }
+    }
+}
+
+/// Torii user IDs: UUIDs in any case, sent lower-case.
+public struct ToriiIDFormat: IDFormat {
+    public init() {}
+
+    public var suffix: String { "" }
+
+    public func parse(_ text: Substring) -> Result<UUID128, IDFormatError> {
+        UUID128(parsing: text).map { .success($0) }
+            ?? .failure(IDFormatError("is not a UUID (expected 8-4-4-4-12 hex digits, like 01931a73-8b00-7000-8000-000000000000)"))
+    }
+}

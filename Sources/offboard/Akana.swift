@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct Akana: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Akana API Platform.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import HTTPCore
+import OffboardCore
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case human
+    case json
+}
+
+/// The options every `delete` shares.
+struct DeleteOptions: ParsableArguments {
+    @Option(name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
+            completion: .file())
+    var fromFile: String?
+
+    @Option(name: .shortAndLong, help: "Result format.")
+    var output: OutputFormat?
+
+    @Flag(help: "Short for --output json.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Delete without asking (required when no terminal is attached).")
+    var yes = false
+
+    @Flag(help: "Validate everything and print the requests that would be sent; send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Count a 404 as success (outcome not_found, exit 0).")
+    var ignoreNotFound = false
+
+    @Option(help: ArgumentHelp("Deletions in flight at once (1…64).", valueName: "n"))
+    var concurrency = 4
+
+    @Option(help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
+    var rate: Double = 0
+
+    @Option(help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
+    var timeout: Double = 30
+
+    @Option(help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
+    var connectTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
+    var retries = 3
+
+    @Flag(name: .shortAndLong, help: "HTTP trace on stderr, secrets redacted.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing for successes (human output).")
+    var quiet = false
+
+    @Flag(help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    @Option(help: ArgumentHelp("Extra CA bundle for TLS verification.", valueName: "path"), completion: .file())
+    var cacert: String?
+
+    @Flag(help: "Skip TLS verification (prints a warning every run).")
+    var insecure = false
+
+    mutating func validate() throws {
+        if json, output == .human {
+            throw ValidationError("--json and --output human contradict each other — pass one of them")
+        }
+        guard (1...64).contains(concurrency) else {
+            throw ValidationError("--concurrency must be from 1 to 64 (got \(concurrency))")
+        }
+        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no cap) or a positive number") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard connectTimeout > 0, connectTimeout.isFinite else {
+            throw ValidationError("--connect-timeout must be a positive number of seconds")
+        }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+    }
+
+    var format: OutputFormat { json ? .json : (output ?? .human) }
+
+    func batchSettings(rerun: Bool) -> BatchSettings {
+        BatchSettings(
+            concurrency: concurrency,
+            rate: rate,
+            retry: RetryPolicy(maxRetries: retries),
+            rerun: rerun,
+            ignoreNotFound: ignoreNotFound,
+            transfer: TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout),
+                                      caFile: cacert, insecure: insecure),
+            dryRun: dryRun
+        )
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import OffboardCore
+import Torii
+
+struct ToriiDelete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
+        discussion: """
+        The secret key comes from TORII_SECRET_KEY or --secret-key-file; there is no flag that \
+        takes the key itself. Keys start with sk_test_ (test environment) or sk_live_ (live).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("User IDs (UUIDs).", valueName: "user-id"))
+    var userIDs: [String] = []
+
+    @Option(help: ArgumentHelp("API base URL (default: TORII_BASE_URL, else \(ToriiService.defaultBaseURL)).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Read the secret key from this file instead of TORII_SECRET_KEY.", valueName: "path"),
+            completion: .file())
+    var secretKeyFile: String?
+
+    @Flag(help: "This run repeats an earlier one: a 403 counts as already deleted.")
+    var rerun = false
+
+    @OptionGroup var options: DeleteOptions
+
+    func run() async throws {
+        try await DeletionRun(options: options).execute(arguments: userIDs) { console in
+            let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
+                                   source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
+            let key: String
+            if let secretKeyFile {
+                let file = try SecretFile(path: secretKeyFile, option: "--secret-key-file")
+                if let warning = file.warning { console.warning(warning) }
+                key = file.value
+            } else if let fromEnvironment = environmentValue("TORII_SECRET_KEY") {
+                key = fromEnvironment
+            } else {
+                throw OffboardError(.notAuthorized,
+                    "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
+            }
+            let service = try ToriiService(baseURL: base.description, secretKey: key)
+            return ServicePlan(service: service, baseURL: base, format: ToriiIDFormat(), rerun: rerun)
+        }
+    }
+}
