@@ -8,14 +8,16 @@ public struct Trace: Sendable {
     }
 
     func info(_ text: String) {
-        for line in text.split(separator: "\n") {
+        for line in text.split(whereSeparator: \.isNewline) {
             write("* \(line)")
         }
     }
 
     func headers(_ block: String, outgoing: Bool) {
         let mark = outgoing ? ">" : "<"
-        for rawLine in block.split(separator: "\n") {
+        // Split on any line break: "\r\n" is one Character, so splitting on "\n" alone would
+        // leave a whole header block as one line, and unredacted.
+        for rawLine in block.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingASCIIWhitespace()
             guard !line.isEmpty else { continue }
             write("\(mark) \(Trace.redacted(headerLine: line))")

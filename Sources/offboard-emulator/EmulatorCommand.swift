@@ -1,0 +1,100 @@
+// Command line for `offboard-emulator`: a local stand-in for the Torii and Akana REST APIs.
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+@main
+struct EmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "offboard-emulator",
+        abstract: "Local emulator of the Torii and Akana user-deletion APIs.",
+        discussion: """
+            Prints `listening on http://HOST:PORT` as the first line on stdout once ready.
+            GET /_emulator/state dumps all users and counters as JSON.
+            Fault flags apply only to the two DELETE endpoints.
+            """)
+
+    @Option(help: "Address to listen on (IPv4, IPv6 or a host name).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 8080
+
+    @Option(name: .customLong("seed-users"), help: "Extra users 00000000-0000-4000-8000-<12 hex digits of i> for i in 1...N, in both APIs.")
+    var seedUsers = 0
+
+    @Option(name: .customLong("torii-key"), help: "The accepted Torii secret key; `sk_live_…` keys are live-environment keys.")
+    var toriiKey = "sk_test_emulator"
+
+    @Option(name: .customLong("akana-tenant"), help: "The Akana tenant name (user ID suffix and cookie name suffix).")
+    var akanaTenant = "acmepaymentscorp"
+
+    @Option(name: .customLong("session-ttl"), help: "Akana session lifetime in seconds.")
+    var sessionTTL = 1800
+
+    @Option(help: "Delay before answering each DELETE, in milliseconds.")
+    var latency = 0
+
+    @Option(name: .customLong("fail-rate"), help: "Probability (0...1) that a DELETE answers 503.")
+    var failRate = 0.0
+
+    @Option(name: .customLong("rate-limit"), help: "DELETEs allowed per second and API before 429; 0 = off.")
+    var rateLimit = 0
+
+    @Option(name: .customLong("drop-rate"), help: "Probability (0...1) that a DELETE is applied but the connection closes without a response.")
+    var dropRate = 0.0
+
+    @Option(name: .customLong("garbage-rate"), help: "Probability (0...1) that a DELETE is applied but answered with a malformed 200.")
+    var garbageRate = 0.0
+
+    @Option(name: .customLong("fault-seed"), help: "Seed of the fault-injection random stream.")
+    var faultSeed: UInt64 = 1
+
+    @Flag(help: "Log one line per request on stderr.")
+    var log = false
+
+    func validate() throws {
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty.") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
+        guard (0...10_000_000).contains(seedUsers) else { throw ValidationError("--seed-users must be in 0...10000000.") }
+        guard !toriiKey.isEmpty, toriiKey.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ValidationError("--torii-key must be non-empty printable ASCII without spaces.")
+        }
+        let tenantBytes = UInt8(ascii: "a")...UInt8(ascii: "z")
+        guard !akanaTenant.isEmpty, akanaTenant.utf8.allSatisfy({
+            tenantBytes.contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || "-_.".utf8.contains($0)
+        }) else {
+            throw ValidationError("--akana-tenant must be non-empty and use only letters, digits, '-', '_' and '.'.")
+        }
+        guard (1...31_536_000).contains(sessionTTL) else { throw ValidationError("--session-ttl must be in 1...31536000 seconds.") }
+        guard (0...600_000).contains(latency) else { throw ValidationError("--latency must be in 0...600000 milliseconds.") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive.") }
+        for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--garbage-rate", garbageRate)] {
+            guard (0.0...1.0).contains(rate) else { throw ValidationError("\(name) must be in 0...1.") }
+        }
+    }
+
+    func run() throws {
+        let config = EmulatorConfig(
+            toriiKey: toriiKey,
+            akanaTenant: akanaTenant,
+            seedUsers: seedUsers,
+            sessionTTLSeconds: sessionTTL,
+            faults: FaultConfig(seed: faultSeed, latencyMilliseconds: latency, rateLimit: rateLimit,
+                                failRate: failRate, dropRate: dropRate, garbageRate: garbageRate))
+        let wakeFD = try installSignalHandlers()
+        let emulator = Emulator(config: config)
+        let server = HTTPServer(logRequests: log) { emulator.handle($0) }
+        do {
+            try server.bind(host: host, port: port)
+        } catch {
+            throw ServerError(description: "cannot listen on \(host):\(port): \(error)")
+        }
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        writeAll(fd: 1, "listening on http://\(shownHost):\(server.port)\n")
+        server.serve(until: wakeFD)
+    }
+}

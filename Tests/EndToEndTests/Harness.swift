@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+/// Runs the built binaries the way an operator would: a real `offboard-emulator` on a free
+/// loopback port, and `offboard` as a child process with its own environment.
+enum Binaries {
+    /// `swift test` puts the products next to the test bundle.
+    static let directory: URL = {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("offboard").path) { return folder }
+            folder = folder.deletingLastPathComponent()
+        }
+        return executable.deletingLastPathComponent()
+    }()
+
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+struct RunResult {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+
+    /// stdout split into parsed NDJSON objects; a line that is not an object fails the test.
+    func jsonLines(sourceLocation: SourceLocation = #_sourceLocation) -> [[String: Any]] {
+        stdout.split(separator: "\n").map { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line)", sourceLocation: sourceLocation)
+            return object ?? [:]
+        }
+    }
+}
+
+/// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+    env.merge(environment) { $1 }
+    process.environment = env
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    // A file, not a pipe: a pipe's write end can leak into other children started at the
+    // same time (parallel tests), and then standard input never ends.
+    if let stdin {
+        let inURL = folder.appendingPathComponent("in")
+        try Data(stdin.utf8).write(to: inURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
+    try process.run()
+    process.waitUntilExit()
+    return RunResult(stdout: try String(contentsOf: outURL, encoding: .utf8),
+                     stderr: try String(contentsOf: errURL, encoding: .utf8),
+                     status: process.terminationStatus)
+}
+
+/// One emulator per test, so tests never see each other's state.
+final class Emulator: @unchecked Sendable {
+    let process = Process()
+    let baseURL: String
+
+    init(_ arguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: Binaries.path("offboard-emulator"))
+        process.arguments = ["--port", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var firstLine = Data()
+        while !firstLine.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            firstLine.append(chunk)
+        }
+        let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard line.hasPrefix("listening on ") else {
+            throw EmulatorError(message: "the emulator did not start: \(line)")
+        }
+        baseURL = String(line.dropFirst("listening on ".count))
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// `GET /_emulator/state`, parsed.
+    func state() throws -> [String: Any] {
+        let data = try httpGet(baseURL, path: "/_emulator/state")
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The Torii user with that ID, from the state endpoint.
+    func toriiUser(_ id: String) throws -> [String: Any]? {
+        let users = (try state()["torii"] as? [String: Any])?["users"] as? [[String: Any]] ?? []
+        return users.first { $0["id"] as? String == id }
+    }
+
+    func toriiDeleteRequests() throws -> Int {
+        (try state()["torii"] as? [String: Any])?["deleteRequests"] as? Int ?? -1
+    }
+}
+
+struct EmulatorError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A port on loopback where nothing listens.
+func closedPort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A plain HTTP/1.0 GET on a loopback socket: the tests read the emulator's state without
+/// going through the code under test.
+func httpGet(_ baseURL: String, path: String) throws -> Data {
+    guard let port = UInt16(baseURL.split(separator: ":").last ?? "") else { throw EmulatorError(message: "no port in \(baseURL)") }
+    let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = port.bigEndian
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw EmulatorError(message: "cannot connect to \(baseURL)") }
+    let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var response = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = recv(fd, &buffer, buffer.count, 0)
+        if count <= 0 { break }
+        response.append(contentsOf: buffer[0..<count])
+    }
+    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { throw EmulatorError(message: "no HTTP response from \(baseURL)") }
+    return response[end.upperBound...]
+}

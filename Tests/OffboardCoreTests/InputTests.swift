@@ -1,0 +1,100 @@
+import Testing
+import Torii
+@testable import OffboardCore
+@testable import HTTPCore
+
+@Suite struct IDInputTests {
+    @Test func deduplicatesAndWarns() throws {
+        let (ids, warnings) = try IDReader.read(arguments: [
+            "01931a73-8b00-7000-8000-000000000001", "01931A73-8B00-7000-8000-000000000001",
+            "01931a73-8b00-7000-8000-000000000002",
+        ], file: nil, format: ToriiIDFormat())
+        #expect(ids.count == 2)
+        #expect(ids.id(at: 1) == "01931a73-8b00-7000-8000-000000000002")
+        #expect(warnings.count == 1)
+        #expect(warnings[0].contains("1 duplicate ID"))
+    }
+
+    @Test func noIDsIsAUsageError() {
+        #expect(throws: OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")) {
+            try IDReader.read(arguments: [], file: nil, format: ToriiIDFormat())
+        }
+    }
+
+    @Test func malformedIDsNameTheirPlaceAndEscapeControlCharacters() {
+        do {
+            _ = try IDReader.read(arguments: ["ok", "a\u{0}b\r\n"], file: nil, format: ToriiIDFormat())
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.status == .malformedInput)
+            #expect(error.message.contains(#"argument 1: "ok""#))
+            #expect(error.message.contains(#"argument 2: "a\0b\r\n""#))
+            #expect(!error.message.contains("\n"), "one line")
+        }
+    }
+}
+
+@Suite struct BaseURLTests {
+    @Test func normalizesAndRecognizesLoopback() throws {
+        let url = try BaseURL("http://127.0.0.1:8080/", source: "--base-url")
+        #expect(url.description == "http://127.0.0.1:8080")
+        #expect(url.isLoopback)
+        #expect(try BaseURL("https://api.torii.so", source: "x").isHTTPS)
+        #expect(try BaseURL("http://[::1]:80", source: "x").isLoopback)
+    }
+
+    @Test(arguments: ["api.torii.so", "ftp://x", "https://", "https://user:pw@x", "https://x?y", "https://x#f",
+                      "https://x:99999", "https://x y", "https://:80"])
+    func refusesUnusableURLs(text: String) {
+        #expect(throws: OffboardError.self) { try BaseURL(text, source: "--base-url") }
+    }
+}
+
+@Suite struct RedactionTests {
+    @Test func hidesCredentialsButKeepsStructure() {
+        #expect(Redaction.headerValue(name: "Authorization", value: "Bearer sk_test_SECRET") == "Bearer sk_test_…(redacted)")
+        #expect(Redaction.headerValue(name: "Cookie", value: "A=TokenID%3Dsecret; B=other")
+            == "A=TokenID%3D…(redacted); B=…(redacted)")
+        #expect(Redaction.headerValue(name: "Set-Cookie", value: "A=secret; Path=/; HttpOnly") == "A=…(redacted); Path=/; HttpOnly")
+        #expect(Redaction.headerValue(name: "X-Csrf-Token_acme", value: "secret") == "…(redacted)")
+        #expect(Redaction.headerValue(name: "Accept", value: "text/plain") == "text/plain")
+        #expect(Trace.redacted(headerLine: "authorization: Bearer sk_live_SECRET") == "authorization: Bearer sk_live_…(redacted)")
+    }
+}
+
+@Suite struct RetryPolicyTests {
+    @Test func parsesRetryAfterInSecondsAndAsADate() {
+        #expect(RetryPolicy.parseRetryAfter("7") == .seconds(7))
+        #expect(RetryPolicy.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now: 784_111_770) == .seconds(7))
+        #expect(RetryPolicy.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now: 784_111_800) == .zero)
+        #expect(RetryPolicy.parseRetryAfter("soon") == nil)
+        #expect(RetryPolicy.parseRetryAfter("-1") == nil)
+    }
+
+    @Test func backoffIsBoundedAndRetriesStop() {
+        var random = SystemRandomNumberGenerator()
+        let policy = RetryPolicy(maxRetries: 5)
+        for retries in 0..<5 {
+            guard case .retry(let wait) = policy.decide(retriesSoFar: retries, retryAfter: nil, random: &random) else {
+                Issue.record("expected a retry"); return
+            }
+            #expect(wait <= min(.seconds(8), .milliseconds(500) * (1 << retries)))
+        }
+        #expect(policy.decide(retriesSoFar: 5, retryAfter: nil, random: &random) == .stop(reason: nil))
+        #expect(policy.decide(retriesSoFar: 0, retryAfter: "2", random: &random) == .retry(after: .seconds(2)))
+        guard case .stop(let reason?) = policy.decide(retriesSoFar: 0, retryAfter: "3600", random: &random) else {
+            Issue.record("a long Retry-After must stop"); return
+        }
+        #expect(reason.contains("3600 s"))
+    }
+}
+
+@Suite struct ExitStatusTests {
+    @Test func firstOfTheContractsOrderWins() {
+        #expect(ExitStatus.forBatch([.refused, .temporary, .unavailable], interrupted: false) == .unavailable)
+        #expect(ExitStatus.forBatch([.refused, .notAuthorized, .configuration], interrupted: false) == .notAuthorized)
+        #expect(ExitStatus.forBatch([.success, .refused], interrupted: false) == .refused)
+        #expect(ExitStatus.forBatch([.refused], interrupted: true) == .interrupted)
+        #expect(ExitStatus.forBatch([], interrupted: false) == .success)
+    }
+}
