@@ -85,7 +85,7 @@ public struct TransferOptions: Sendable {
 }
 
 extension StringProtocol {
-    func trimmingASCIIWhitespace() -> String {
+    public func trimmingASCIIWhitespace() -> String {
         var scalars = Substring(self).unicodeScalars[...]
         while let first = scalars.first, first == " " || first == "\t" || first == "\r" || first == "\n" {
             scalars.removeFirst()

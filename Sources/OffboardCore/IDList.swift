@@ -121,7 +121,7 @@ public struct IDReader {
         if malformedCount > 0 {
             let more = malformedCount > malformed.count ? "; and \(malformedCount - malformed.count) more" : ""
             let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
-            let fix = wrongTenant ? "remove IDs of other tenants or set --fed-member" : "fix or remove them"
+            let fix = wrongTenant ? "remove the IDs of other tenants (run once per tenant)" : "fix or remove them"
             throw OffboardError(.malformedInput,
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }

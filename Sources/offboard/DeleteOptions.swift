@@ -34,29 +34,13 @@ struct DeleteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
     var rate: Double = 0
 
-    @Option(help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
-    var timeout: Double = 30
-
-    @Option(help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
-    var connectTimeout: Double = 10
-
     @Option(help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
-
-    @Flag(name: .shortAndLong, help: "HTTP trace on stderr, secrets redacted.")
-    var verbose = false
 
     @Flag(name: .shortAndLong, help: "Print nothing for successes (human output).")
     var quiet = false
 
-    @Flag(help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")
-    var noColor = false
-
-    @Option(help: ArgumentHelp("Extra CA bundle for TLS verification.", valueName: "path"), completion: .file())
-    var cacert: String?
-
-    @Flag(help: "Skip TLS verification (prints a warning every run).")
-    var insecure = false
+    @OptionGroup var connection: ConnectionOptions
 
     mutating func validate() throws {
         if json, output == .human {
@@ -66,10 +50,6 @@ struct DeleteOptions: ParsableArguments {
             throw ValidationError("--concurrency must be from 1 to 64 (got \(concurrency))")
         }
         guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no cap) or a positive number") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard connectTimeout > 0, connectTimeout.isFinite else {
-            throw ValidationError("--connect-timeout must be a positive number of seconds")
-        }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
     }
 
@@ -82,8 +62,7 @@ struct DeleteOptions: ParsableArguments {
             retry: RetryPolicy(maxRetries: retries),
             rerun: rerun,
             ignoreNotFound: ignoreNotFound,
-            transfer: TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout),
-                                      caFile: cacert, insecure: insecure),
+            transfer: connection.transferOptions,
             dryRun: dryRun
         )
     }

@@ -6,12 +6,14 @@ import Output
 import Glibc
 #endif
 
-/// What a service's command resolves before anything is read or sent.
+/// What a service's command resolves before any ID is read or anything is sent.
 struct ServicePlan {
-    var service: any DeletionService
     var baseURL: BaseURL
+    /// How this service's IDs are written; it may learn the tenant from the first ID.
     var format: any IDFormat
-    var rerun: Bool
+    var rerun = false
+    /// The service, once the IDs are read (Akana's tenant can come from them).
+    var makeService: (IDList) throws -> any DeletionService
 }
 
 /// The path every `delete` takes: arguments → validated plan and IDs → confirmation →
@@ -19,39 +21,23 @@ struct ServicePlan {
 struct DeletionRun {
     let options: DeleteOptions
 
-    func execute(arguments: [String],
-                 plan makePlan: (Console) throws -> ServicePlan) async throws {
-        let console = Console(noColor: options.noColor)
-        let status: ExitStatus
-        do {
-            status = try await perform(arguments: arguments, console: console, makePlan: makePlan)
-        } catch let error as OffboardError {
-            console.error(error.message)
-            throw ExitCode(error.status.rawValue)
-        }
-        if status != .success { throw ExitCode(status.rawValue) }
+    func execute(arguments: [String], plan makePlan: @escaping (Console) throws -> ServicePlan) async throws {
+        let console = options.connection.console
+        try await reportingErrors(console) { try await perform(arguments: arguments, console: console, makePlan: makePlan) }
     }
 
-    private func perform(arguments: [String], console: Console,
-                         makePlan: (Console) throws -> ServicePlan) async throws -> ExitStatus {
-        if options.insecure {
-            console.warning("--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
-        }
-        if let cacert = options.cacert, access(cacert, R_OK) != 0 {
-            throw OffboardError(.configuration, "cannot read --cacert \(cacert): \(String(cString: strerror(errno))) — give a readable PEM file")
-        }
+    private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) async throws -> ExitStatus {
         let plan = try makePlan(console)
-        if !plan.baseURL.isHTTPS, !plan.baseURL.isLoopback {
-            console.warning("\(plan.baseURL) is plain HTTP: credentials cross the network unencrypted — use https://")
-        }
+        try options.connection.prepare(console, baseURL: plan.baseURL)
         let (ids, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: plan.format)
         warnings.forEach(console.warning)
+        let service = try plan.makeService(ids)
 
         if !options.dryRun, !options.yes {
             guard Confirmation.terminalAvailable else {
                 throw OffboardError(.usage, "no terminal to confirm on — pass --yes to delete without asking (or --dry-run to only show the requests)")
             }
-            guard Confirmation.ask(ids: ids, service: plan.service) else {
+            guard Confirmation.ask(ids: ids, service: service) else {
                 console.err("nothing deleted")
                 return .refused
             }
@@ -59,15 +45,24 @@ struct DeletionRun {
 
         let renderer: any ResultRenderer = options.format == .json
             ? JSONRenderer(console: console)
-            : HumanRenderer(console: console, quiet: options.quiet, scope: "\(plan.service.name), \(plan.service.scopeDescription)")
-        let trace = options.verbose ? Trace(write: { console.err($0) }) : nil
-        let loop = TransferLoop(maxConnections: options.concurrency, trace: trace, userAgent: "offboard/\(OffboardVersion.current)")
-        let batch = Batch(service: plan.service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
+            : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
+        let loop = options.connection.transferLoop(console, connections: options.concurrency)
+        let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
         Interrupts.install()
         let summary = await batch.run(ids, stop: Interrupts.stop) { renderer.render($0) }
         renderer.finish(summary)
         return summary.exitStatus
     }
+}
+
+/// Reads a secret from the file an option names, else from an environment variable.
+func secret(file: String?, option: String, environment: String, console: Console) throws -> String? {
+    if let file {
+        let secret = try SecretFile(path: file, option: option)
+        if let warning = secret.warning { console.warning(warning) }
+        return secret.value
+    }
+    return environmentValue(environment)
 }
 
 /// Ctrl-C (and SIGTERM): the first stops new deletions and lets in-flight ones finish and

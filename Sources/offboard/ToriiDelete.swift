@@ -28,22 +28,14 @@ struct ToriiDelete: AsyncParsableCommand {
     @OptionGroup var options: DeleteOptions
 
     func run() async throws {
-        try await DeletionRun(options: options).execute(arguments: userIDs) { console in
+        try await DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
             let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
                                    source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
-            let key: String
-            if let secretKeyFile {
-                let file = try SecretFile(path: secretKeyFile, option: "--secret-key-file")
-                if let warning = file.warning { console.warning(warning) }
-                key = file.value
-            } else if let fromEnvironment = environmentValue("TORII_SECRET_KEY") {
-                key = fromEnvironment
-            } else {
-                throw OffboardError(.notAuthorized,
-                    "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
+            guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
+                throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
             }
             let service = try ToriiService(baseURL: base.description, secretKey: key)
-            return ServicePlan(service: service, baseURL: base, format: ToriiIDFormat(), rerun: rerun)
+            return ServicePlan(baseURL: base, format: ToriiIDFormat(), rerun: rerun) { _ in service }
         }
     }
 }

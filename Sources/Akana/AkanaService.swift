@@ -1,0 +1,125 @@
+import HTTPCore
+import OffboardCore
+
+/// The two values an Akana session consists of, and the tenant (`fedmemberid`) that names them.
+public struct AkanaCredentials: Sendable, Equatable {
+    public var tenant: String
+    /// The `AtmoAuthToken_{tenant}` cookie value, byte for byte as the platform set it.
+    public var authToken: String
+    /// The `Csrf-Token_{tenant}` cookie value, still URL-encoded; nil when none was given.
+    public var csrfToken: String?
+
+    public init(tenant: String, authToken: String, csrfToken: String?) {
+        self.tenant = tenant
+        self.authToken = authToken
+        self.csrfToken = csrfToken
+    }
+}
+
+/// Akana API Platform: `DELETE /api/users/{userID}`, answered in `text/plain`.
+public struct AkanaService: DeletionService {
+    public let name = "akana"
+    public let baseURL: String
+    public let credentials: AkanaCredentials
+
+    public init(baseURL: String, credentials: AkanaCredentials) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+    }
+
+    public var scopeDescription: String { "tenant \(credentials.tenant)" }
+
+    public func deleteRequest(for id: String) -> HTTPRequest {
+        let tenant = credentials.tenant
+        var cookie = "AtmoAuthToken_\(tenant)=\(credentials.authToken)"
+        var headers = [HTTPHeader("Accept", "text/plain")]
+        if let csrf = credentials.csrfToken {
+            cookie += "; Csrf-Token_\(tenant)=\(csrf)"
+            headers.append(HTTPHeader("X-Csrf-Token_\(tenant)", csrf))
+        }
+        headers.append(HTTPHeader("Cookie", cookie))
+        return HTTPRequest(method: "DELETE", url: "\(baseURL)/api/users/\(percentEncodePathSegment(id))", headers: headers)
+    }
+
+    /// Akana documents 500 as "an error occurred processing the call": worth another attempt.
+    public func isTransient(status: Int) -> Bool {
+        [429, 500, 502, 503, 504].contains(status)
+    }
+
+    public func verdict(for response: HTTPResponse, id: String, problem: Problem?, earlierResultUnknown: Bool) -> Verdict {
+        switch response.status {
+        case 200:
+            let body = response.bodyText.trimmingASCIIWhitespace()
+            guard body == id else {
+                return Verdict(outcome: .deleted, confirmation: body,
+                               warning: "the confirmation did not match: the server answered \(quotedForMessage(Substring(body.prefix(200)))) instead of the ID")
+            }
+            return Verdict(outcome: .deleted, confirmation: body)
+        case 404 where earlierResultUnknown:
+            // An earlier attempt reached the server but its answer was lost: it most likely deleted the user.
+            return Verdict(outcome: .alreadyDeleted,
+                           warning: "an earlier attempt got no answer; this 404 most likely means that attempt deleted the user")
+        case 400:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.error?.hint = "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address"
+            return verdict
+        case 401, 403:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.error?.kind = .unauthorized
+            verdict.error?.hint = credentials.csrfToken == nil
+                ? "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
+                : "session missing or expired — run `offboard akana login --base-url \(baseURL) --email <you>`"
+            return verdict
+        case 404:
+            var verdict = Verdict.standard(for: response, problem: problem)
+            verdict.outcome = .notFound
+            verdict.error?.hint = "no such user in tenant \(credentials.tenant); --ignore-not-found counts this as success"
+            return verdict
+        default:
+            return .standard(for: response, problem: problem)
+        }
+    }
+}
+
+/// Akana user IDs: `<uuid>.<tenant>`. The tenant is fixed up front (explicit or from the
+/// session), or by the first ID; an ID of any other tenant is refused, so a batch never
+/// reaches into a tenant the operator did not mean.
+public struct AkanaIDFormat: IDFormat {
+    public private(set) var tenant: String?
+    private let tenantSource: String
+
+    /// - Parameters:
+    ///   - tenant: the tenant every ID must belong to, when known before reading them.
+    ///   - source: where that tenant came from, for messages (`--fed-member`, `the saved session`).
+    public init(tenant: String?, source: String) {
+        self.tenant = tenant
+        self.tenantSource = source
+    }
+
+    public var suffix: String { tenant.map { ".\($0)" } ?? "" }
+
+    public mutating func parse(_ text: Substring) -> Result<UUID128, IDFormatError> {
+        let utf8 = text.utf8
+        guard utf8.count > 37, let uuid = UUID128(parsing: text.prefix(36)), text.dropFirst(36).first == "." else {
+            return .failure(IDFormatError("is not an Akana user ID (expected <uuid>.<tenant>, like cb50e0c5-2bc4-4195-8932-0391ad6066bb.acmepaymentscorp)"))
+        }
+        let idTenant = String(text.dropFirst(37))
+        guard AkanaIDFormat.isValidTenant(idTenant) else {
+            return .failure(IDFormatError("has a malformed tenant after the UUID (letters, digits, - and _ only)"))
+        }
+        if let tenant {
+            guard idTenant == tenant else {
+                return .failure(IDFormatError("belongs to tenant \(idTenant), not \(tenant) (\(tenantSource))", wrongTenant: true))
+            }
+        } else {
+            tenant = idTenant
+        }
+        return .success(uuid)
+    }
+
+    public static func isValidTenant(_ tenant: String) -> Bool {
+        !tenant.isEmpty && tenant.utf8.count <= 128 && tenant.utf8.allSatisfy {
+            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F
+        }
+    }
+}

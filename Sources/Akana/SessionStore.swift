@@ -1,0 +1,174 @@
+import OffboardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `offboard akana login` saves for one base URL.
+public struct AkanaSession: Sendable, Equatable {
+    public var baseURL: String
+    public var email: String
+    public var credentials: AkanaCredentials
+    public var createdAt: String
+
+    public init(baseURL: String, email: String, credentials: AkanaCredentials, createdAt: String) {
+        self.baseURL = baseURL
+        self.email = email
+        self.credentials = credentials
+        self.createdAt = createdAt
+    }
+
+    var json: JSONValue {
+        .object([
+            ("service", .string("akana")),
+            ("baseUrl", .string(baseURL)),
+            ("email", .string(email)),
+            ("tenant", .string(credentials.tenant)),
+            ("authToken", .string(credentials.authToken)),
+            ("csrfToken", credentials.csrfToken.map(JSONValue.string) ?? .null),
+            ("createdAt", .string(createdAt)),
+        ])
+    }
+
+    init?(json: JSONValue) {
+        guard let baseURL = json["baseUrl"]?.stringValue, let tenant = json["tenant"]?.stringValue,
+              let authToken = json["authToken"]?.stringValue else { return nil }
+        self.init(baseURL: baseURL, email: json["email"]?.stringValue ?? "",
+                  credentials: AkanaCredentials(tenant: tenant, authToken: authToken, csrfToken: json["csrfToken"]?.stringValue),
+                  createdAt: json["createdAt"]?.stringValue ?? "")
+    }
+}
+
+/// Session files: one JSON file per base URL under `$XDG_STATE_HOME/offboard/` (or
+/// `~/.local/state/offboard/`), created with mode 0600 from the start and refused, as ssh
+/// refuses a private key, when anyone else could read it.
+public struct AkanaSessionStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The standard place, from `XDG_STATE_HOME` or `HOME`.
+    public static func standard() throws(OffboardError) -> AkanaSessionStore {
+        if let state = environmentValue("XDG_STATE_HOME"), state.hasPrefix("/") {
+            return AkanaSessionStore(directory: state + "/offboard")
+        }
+        guard let home = environmentValue("HOME") else {
+            throw OffboardError(.configuration, "neither XDG_STATE_HOME nor HOME is set, so there is no place for session files — set one of them")
+        }
+        return AkanaSessionStore(directory: home + "/.local/state/offboard")
+    }
+
+    /// `https://developer.acme.com` → `…/akana-https-developer.acme.com.json`.
+    public func path(for baseURL: String) -> String {
+        var name = "akana-"
+        for scalar in baseURL.replacingFirst("://", with: "-").unicodeScalars {
+            let keep = scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || scalar == "." || scalar == "-"
+            name.unicodeScalars.append(keep ? scalar : "_")
+        }
+        return "\(directory)/\(name).json"
+    }
+
+    /// The saved session for that base URL, nil when there is none.
+    public func load(baseURL: String) throws(OffboardError) -> AkanaSession? {
+        let path = path(for: baseURL)
+        guard let session = try read(path: path) else { return nil }
+        guard session.baseURL == baseURL else {
+            throw OffboardError(.configuration, "the session file \(path) is for \(session.baseURL), not \(baseURL) — remove it and run `offboard akana login` again")
+        }
+        return session
+    }
+
+    private func read(path: String) throws(OffboardError) -> AkanaSession? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw OffboardError(.configuration, "cannot read the session file \(path): \(String(cString: strerror(errno))) — remove it and run `offboard akana login` again")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw OffboardError(.configuration, "cannot read the session file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_uid == getuid() else {
+            throw OffboardError(.configuration, "the session file \(path) belongs to another user — remove it and run `offboard akana login` again")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw OffboardError(.configuration, "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = Glibc.read(fd, &chunk, chunk.count)
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        guard let json = JSONValue.parse(bytes), let session = AkanaSession(json: json) else {
+            throw OffboardError(.configuration, "the session file \(path) is damaged — remove it and run `offboard akana login` again")
+        }
+        return session
+    }
+
+    /// Writes the session atomically: a new file with mode 0600 from its creation, then renamed into place.
+    public func save(_ session: AkanaSession) throws(OffboardError) {
+        try makeDirectory()
+        let path = path(for: session.baseURL)
+        let temporary = "\(path).\(getpid()).tmp"
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OffboardError(.configuration, "cannot write the session file \(temporary): \(String(cString: strerror(errno)))")
+        }
+        fchmod(fd, 0o600)
+        let text = session.json.serialized + "\n"
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == text.utf8.count, synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OffboardError(.configuration, "cannot write the session file \(path): \(reason)")
+        }
+    }
+
+    /// Removes the session file; false when there was none.
+    @discardableResult
+    public func remove(baseURL: String) -> Bool {
+        unlink(path(for: baseURL)) == 0
+    }
+
+    /// Base URLs of every saved session.
+    public func savedBaseURLs() -> [String] {
+        guard let folder = opendir(directory) else { return [] }
+        defer { closedir(folder) }
+        var urls: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("akana-"), name.hasSuffix(".json"),
+                  let session = try? read(path: "\(directory)/\(name)") else { continue }
+            urls.append(session.baseURL)
+        }
+        return urls.sorted()
+    }
+
+    private func makeDirectory() throws(OffboardError) {
+        var prefix = ""
+        for component in directory.split(separator: "/") {
+            prefix += "/" + component
+            let isLast = prefix == directory
+            if mkdir(prefix, isLast ? 0o700 : 0o755) != 0, errno != EEXIST {
+                throw OffboardError(.configuration, "cannot create \(prefix): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        var copy = self
+        copy.replaceSubrange(range, with: replacement)
+        return copy
+    }
+}

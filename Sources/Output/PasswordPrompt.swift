@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a password on the terminal with echo off; nil when there is no terminal.
+public func readPasswordFromTerminal(prompt: String) -> String? {
+    guard let tty = fopen("/dev/tty", "r+") else { return nil }
+    defer { fclose(tty) }
+    let fd = fileno(tty)
+    var saved = termios()
+    let canHideEcho = tcgetattr(fd, &saved) == 0
+    if canHideEcho {
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(fd, TCSAFLUSH, &quiet)
+    }
+    defer {
+        if canHideEcho { tcsetattr(fd, TCSAFLUSH, &saved) }
+        fputs("\n", tty)
+    }
+    fputs(prompt, tty)
+    fflush(tty)
+    var buffer: UnsafeMutablePointer<CChar>? = nil
+    var capacity = 0
+    defer { free(buffer) }
+    guard getline(&buffer, &capacity, tty) >= 0, let buffer else { return nil }
+    var line = String(cString: buffer)
+    while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+    return line
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import HTTPCore
+import OffboardCore
+import Output
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How to reach a server: limits, trust and tracing. Every command that talks to one has them.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
+    var timeout: Double = 30
+
+    @Option(help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
+    var connectTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Extra CA bundle for TLS verification.", valueName: "path"), completion: .file())
+    var cacert: String?
+
+    @Flag(help: "Skip TLS verification (prints a warning every run).")
+    var insecure = false
+
+    @Flag(name: .shortAndLong, help: "HTTP trace on stderr, secrets redacted.")
+    var verbose = false
+
+    @Flag(help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    mutating func validate() throws {
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard connectTimeout > 0, connectTimeout.isFinite else {
+            throw ValidationError("--connect-timeout must be a positive number of seconds")
+        }
+    }
+
+    var console: Console { Console(noColor: noColor) }
+
+    var transferOptions: TransferOptions {
+        TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout), caFile: cacert, insecure: insecure)
+    }
+
+    /// Checks what can be checked locally and says what the operator should know before sending.
+    func prepare(_ console: Console, baseURL: BaseURL) throws {
+        if insecure {
+            console.warning("--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
+        }
+        if let cacert, access(cacert, R_OK) != 0 {
+            throw OffboardError(.configuration, "cannot read --cacert \(cacert): \(String(cString: strerror(errno))) — give a readable PEM file")
+        }
+        if !baseURL.isHTTPS, !baseURL.isLoopback {
+            console.warning("\(baseURL) is plain HTTP: credentials cross the network unencrypted — use https://")
+        }
+    }
+
+    func transferLoop(_ console: Console, connections: Int = 1) -> TransferLoop {
+        let trace = verbose ? Trace(write: { console.err($0) }) : nil
+        return TransferLoop(maxConnections: connections, trace: trace, userAgent: "offboard/\(OffboardVersion.current)")
+    }
+
+    /// One request, one attempt, for login and logout: a transfer failure becomes the error
+    /// (and exit status) it calls for.
+    func send(_ request: HTTPRequest, on loop: TransferLoop) async throws -> HTTPResponse {
+        switch await loop.send(request, options: transferOptions) {
+        case .success(let response):
+            return response
+        case .failure(let error):
+            let failure = Verdict.forTransportError(error).error!
+            let hint = failure.hint.map { " — \($0)" } ?? ""
+            throw OffboardError(ExitStatus.forFailure(failure.kind), "\(failure.message)\(hint)")
+        }
+    }
+}
+
+/// Runs a command body, turning an `OffboardError` into its one-line message and exit status.
+func reportingErrors(_ console: Console, _ body: () async throws -> ExitStatus) async throws {
+    let status: ExitStatus
+    do {
+        status = try await body()
+    } catch let error as OffboardError {
+        console.error(error.message)
+        throw ExitCode(error.status.rawValue)
+    }
+    if status != .success { throw ExitCode(status.rawValue) }
+}
