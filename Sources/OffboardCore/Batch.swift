@@ -41,6 +41,7 @@ public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
         case interrupted
+        case journalFailed
     }
 
     public var total: Int
@@ -48,6 +49,8 @@ public struct BatchSummary: Sendable {
     public var failures = 0
     public var elapsed: Duration = .zero
     public var stopReason: StopReason?
+    /// Set when the journal could not be written: the run stopped, and this is why.
+    public var journalError: OffboardError?
     private var worst = ExitStatus.success
 
     public init(total: Int) {
@@ -63,7 +66,7 @@ public struct BatchSummary: Sendable {
     }
 
     public var exitStatus: ExitStatus {
-        ExitStatus.forBatch([worst], interrupted: stopReason == .interrupted)
+        ExitStatus.forBatch([worst, journalError?.status ?? .success], interrupted: stopReason == .interrupted)
     }
 }
 
@@ -80,22 +83,22 @@ public struct Batch: Sendable {
         self.loop = loop
     }
 
-    public func run(_ ids: IDList, stop: StopRequest = StopRequest(),
+    /// - Parameters:
+    ///   - journal: records every start and result, and says what an earlier run already did.
+    ///   - stop: set by Ctrl-C; no new deletions start once it is.
+    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
                     emit: (DeletionResult) -> Void) async -> BatchSummary {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = BatchSummary(total: ids.count)
+        var journalError: OffboardError?
         func record(_ result: DeletionResult) {
             summary.add(result)
             emit(result)
+            guard let journal, !settings.dryRun, result.outcome != .skipped, journalError == nil else { return }
+            do { try journal.record(result) } catch { journalError = error }
         }
         var next = 0
-        if settings.dryRun {
-            for index in 0..<ids.count {
-                record(dryRunResult(id: ids.id(at: index), line: ids.line(at: index)))
-            }
-            next = ids.count
-        }
         var nextStart = clock.now
         let startInterval: Duration? = settings.rate > 0 ? .seconds(1.0 / settings.rate) : nil
         await withTaskGroup(of: DeletionResult.self) { group in
@@ -103,12 +106,32 @@ public struct Batch: Sendable {
             while true {
                 while next < ids.count, inFlight < settings.concurrency, summary.stopReason == nil {
                     if stop.isRequested { summary.stopReason = .interrupted; break }
+                    let index = next
+                    let id = ids.id(at: index), line = ids.line(at: index)
+                    let prior = journal?.prior[index] ?? .none
+                    if prior == .done {
+                        record(DeletionResult(service: service.name, id: id, line: line, verdict: Verdict(outcome: .skipped)))
+                        next += 1
+                        continue
+                    }
+                    if settings.dryRun {
+                        record(dryRunResult(id: id, line: line))
+                        next += 1
+                        continue
+                    }
+                    if let journal {
+                        do throws(OffboardError) {
+                            try journal.ensurePending(through: index, ids: ids, groupSize: max(64, settings.concurrency * 8))
+                        } catch {
+                            journalError = error
+                        }
+                    }
+                    if journalError != nil { summary.stopReason = .journalFailed; break }
                     if let startInterval {
                         try? await clock.sleep(until: nextStart)
                         nextStart = max(clock.now, nextStart + startInterval)
                     }
-                    let id = ids.id(at: next), line = ids.line(at: next)
-                    group.addTask { await self.delete(id: id, line: line) }
+                    group.addTask { await self.delete(id: id, line: line, earlierResultUnknown: settings.rerun || prior == .unknown) }
                     next += 1
                     inFlight += 1
                 }
@@ -118,19 +141,27 @@ public struct Batch: Sendable {
                 if result.error?.kind == .unauthorized, summary.stopReason == nil {
                     summary.stopReason = .credentialsRejected
                 }
+                if journalError != nil, summary.stopReason == nil { summary.stopReason = .journalFailed }
             }
         }
-        if stop.isRequested, next < ids.count { summary.stopReason = .interrupted }
+        if stop.isRequested, next < ids.count, summary.stopReason == nil { summary.stopReason = .interrupted }
         if let reason = summary.stopReason {
-            let message = reason == .interrupted
-                ? "not attempted: the run was interrupted first"
-                : "not attempted: the server rejected the credentials earlier in this batch"
+            let message: String
+            switch reason {
+            case .interrupted: message = "not attempted: the run was interrupted first"
+            case .credentialsRejected: message = "not attempted: the server rejected the credentials earlier in this batch"
+            case .journalFailed: message = "not attempted: the journal could not be written"
+            }
             while next < ids.count {
                 record(DeletionResult(service: service.name, id: ids.id(at: next), line: ids.line(at: next),
                                       verdict: .failed(.notAttempted, message)))
                 next += 1
             }
         }
+        if let journal, !settings.dryRun, journalError == nil {
+            do { try journal.sync() } catch { journalError = error }
+        }
+        summary.journalError = journalError
         summary.elapsed = clock.now - started
         return summary
     }
@@ -143,13 +174,13 @@ public struct Batch: Sendable {
 
     /// One ID, every attempt: retries transient failures with backoff and remembers whether
     /// an earlier attempt may have been applied (the Torii 403 rule).
-    func delete(id: String, line: Int?) async -> DeletionResult {
+    func delete(id: String, line: Int?, earlierResultUnknown unknownAtStart: Bool) async -> DeletionResult {
         let clock = ContinuousClock()
         let started = clock.now
         let request = service.deleteRequest(for: id)
         var random = SystemRandomNumberGenerator()
         var attempts = 0
-        var earlierResultUnknown = settings.rerun
+        var earlierResultUnknown = unknownAtStart
         while true {
             attempts += 1
             var verdict: Verdict

@@ -92,3 +92,36 @@ public struct DeletionResult: Sendable, Equatable {
     public var outcome: Outcome { verdict.outcome }
     public var error: Failure? { verdict.error }
 }
+
+extension DeletionResult {
+    /// The `--output json` object; the journal stores the same object with two more members.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("service", .string(service)),
+            ("id", .string(id)),
+        ]
+        if let line { members.append(("line", .number(String(line)))) }
+        members += [
+            ("outcome", .string(outcome.rawValue)),
+            ("status", status.map { .number(String($0)) } ?? .null),
+            ("attempts", .number(String(attempts))),
+            ("durationMs", .number(String(duration.milliseconds))),
+        ]
+        if let error {
+            var errorMembers: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
+            if let hint = error.hint { errorMembers.append(("hint", .string(hint))) }
+            members.append(("error", .object(errorMembers)))
+        }
+        if let problem { members.append(("problem", problem.json)) }
+        if let confirmation = verdict.confirmation { members.append(("confirmation", .string(confirmation))) }
+        if let warning = verdict.warning { members.append(("warning", .string(warning))) }
+        if let request {
+            members.append(("request", .object([
+                ("method", .string(request.method)),
+                ("url", .string(request.url)),
+                ("headers", .object(request.headers.map { ($0.name, .string($0.value)) })),
+            ])))
+        }
+        return .object(members)
+    }
+}

@@ -12,10 +12,10 @@ public func readPasswordFromTerminal(prompt: String) -> String? {
     if canHideEcho {
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(fd, TCSAFLUSH, &quiet)
+        tcsetattr(fd, TCSANOW, &quiet)
     }
     defer {
-        if canHideEcho { tcsetattr(fd, TCSAFLUSH, &saved) }
+        if canHideEcho { tcsetattr(fd, TCSANOW, &saved) }
         fputs("\n", tty)
     }
     fputs(prompt, tty)

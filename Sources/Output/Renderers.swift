@@ -16,41 +16,10 @@ public struct JSONRenderer: ResultRenderer {
     }
 
     public func render(_ result: DeletionResult) {
-        console.out(JSONRenderer.object(for: result).serialized)
+        console.out(result.json.serialized)
     }
 
     public func finish(_ summary: BatchSummary) {}
-
-    /// The output schema; the journal stores the same object.
-    public static func object(for result: DeletionResult) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("service", .string(result.service)),
-            ("id", .string(result.id)),
-        ]
-        if let line = result.line { members.append(("line", .number(String(line)))) }
-        members += [
-            ("outcome", .string(result.outcome.rawValue)),
-            ("status", result.status.map { .number(String($0)) } ?? .null),
-            ("attempts", .number(String(result.attempts))),
-            ("durationMs", .number(String(result.duration.milliseconds))),
-        ]
-        if let error = result.error {
-            var errorMembers: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
-            if let hint = error.hint { errorMembers.append(("hint", .string(hint))) }
-            members.append(("error", .object(errorMembers)))
-        }
-        if let problem = result.problem { members.append(("problem", problem.json)) }
-        if let confirmation = result.verdict.confirmation { members.append(("confirmation", .string(confirmation))) }
-        if let warning = result.verdict.warning { members.append(("warning", .string(warning))) }
-        if let request = result.request {
-            members.append(("request", .object([
-                ("method", .string(request.method)),
-                ("url", .string(request.url)),
-                ("headers", .object(request.headers.map { ($0.name, .string($0.value)) })),
-            ])))
-        }
-        return .object(members)
-    }
 }
 
 /// Human output: successes one line each on stdout, failures field by field on stderr,
@@ -82,7 +51,7 @@ public struct HumanRenderer: ResultRenderer {
         case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")
         case .alreadyDeleted: console.out("\(paint("already deleted")) \(result.id)\(place)")
         case .notFound: console.out("not found \(result.id)\(place) (ignored: --ignore-not-found)")
-        case .skipped: console.out("skipped \(result.id)\(place) (done in an earlier run, per the journal)")
+        case .skipped: console.out("skipped \(result.id)\(place): done in an earlier run, per the journal")
         case .wouldDelete:
             guard let request = result.request else { return }
             console.out("would delete \(result.id)\(place): \(request.method) \(request.url)")
@@ -146,6 +115,7 @@ public struct HumanRenderer: ResultRenderer {
         switch summary.stopReason {
         case .credentialsRejected?: line += "; stopped: credentials rejected"
         case .interrupted?: line += "; stopped: interrupted"
+        case .journalFailed?: line += "; stopped: the journal could not be written"
         case nil: break
         }
         return line

@@ -37,6 +37,10 @@ struct DeleteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
 
+    @Option(help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
+            completion: .file())
+    var journal: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing for successes (human output).")
     var quiet = false
 

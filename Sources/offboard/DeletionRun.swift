@@ -32,6 +32,12 @@ struct DeletionRun {
         let (ids, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: plan.format)
         warnings.forEach(console.warning)
         let service = try plan.makeService(ids)
+        let journal = try options.journal.map {
+            try Journal(path: $0, service: service.name, baseURL: service.baseURL, ids: ids, ignoreNotFound: options.ignoreNotFound)
+        }
+        if let journal, journal.damagedLines > 0 {
+            console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
+        }
 
         if !options.dryRun, !options.yes {
             guard Confirmation.terminalAvailable else {
@@ -49,8 +55,15 @@ struct DeletionRun {
         let loop = options.connection.transferLoop(console, connections: options.concurrency)
         let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
         Interrupts.install()
-        let summary = await batch.run(ids, stop: Interrupts.stop) { renderer.render($0) }
+        let progress = ProgressLine(total: ids.count)
+        let summary = await batch.run(ids, journal: journal, stop: Interrupts.stop) { result in
+            progress.erase(before: result)
+            renderer.render(result)
+            progress.advance()
+        }
+        progress.erase()
         renderer.finish(summary)
+        if let error = summary.journalError { console.error(error.message) }
         return summary.exitStatus
     }
 }

@@ -34,7 +34,9 @@ struct RunResult {
 }
 
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> RunResult {
+/// With `signal`, that signal is sent once the given time has passed (Ctrl-C, `kill -9`).
+func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+         signal: (Int32, after: TimeInterval)? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -59,6 +61,10 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         process.standardInput = FileHandle.nullDevice
     }
     try process.run()
+    if let (number, delay) = signal {
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, number)
+    }
     process.waitUntilExit()
     return RunResult(stdout: try String(contentsOf: outURL, encoding: .utf8),
                      stderr: try String(contentsOf: errURL, encoding: .utf8),

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an earlier run recorded for an ID.
+public enum PriorResult: UInt8, Sendable {
+    /// Nothing, or a failure that is safe to send again as if new.
+    case none
+    /// The last record is `pending` or a result that may have been applied (no answer,
+    /// timeout, 5xx): send again, and a repeated-delete answer confirms the deletion.
+    case unknown
+    /// Deleted, already deleted (or not found with `--ignore-not-found`): not sent again.
+    case done
+}
+
+/// `--journal <path>`: an append-only NDJSON file that makes a batch safe to repeat after
+/// anything, `kill -9` included. A `pending` record is durable (fsync'd) before an ID's first
+/// request; its result record follows. Pending records are written in groups ahead of the
+/// requests, so the cost is one fsync per group, not per ID.
+public final class Journal {
+    public let path: String
+    private let service: String
+    private let baseURL: String
+    private let fd: Int32
+    /// IDs (by index) from here on have no durable pending record yet.
+    private var pendingEnd = 0
+    /// What the file held for each ID of this run, by index.
+    public let prior: [PriorResult]
+    /// Lines that did not parse (a crash in the middle of a write leaves one).
+    public let damagedLines: Int
+
+    /// Opens or creates the journal and reads what it holds for these IDs.
+    public init(path: String, service: String, baseURL: String, ids: IDList, ignoreNotFound: Bool) throws(OffboardError) {
+        self.path = path
+        self.service = service
+        self.baseURL = baseURL
+        let (known, damaged, endsWithNewline) = try Journal.read(path: path, service: service, baseURL: baseURL, suffix: ids.suffix,
+                                                                 ignoreNotFound: ignoreNotFound)
+        prior = ids.uuids.map { known[$0] ?? .none }
+        damagedLines = damaged
+        let isNew = access(path, F_OK) != 0
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+        }
+        if !endsWithNewline {
+            // Finish a torn last line, so the next record starts on a line of its own.
+            try append("\n")
+        }
+        if isNew {
+            try append(JSONValue.object([
+                ("journal", .string("offboard")), ("version", .number("1")),
+                ("service", .string(service)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
+            ]).serialized + "\n")
+            try sync()
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Makes the pending record of the ID at `index` durable before its first request: writes
+    /// records for a group of IDs from there (skipping those done earlier) and fsyncs once, so
+    /// most starts cost nothing.
+    public func ensurePending(through index: Int, ids: IDList, groupSize: Int) throws(OffboardError) {
+        guard index >= pendingEnd else { return }
+        let end = min(ids.count, max(index + 1, pendingEnd + groupSize))
+        var text = ""
+        let at = rfc3339Now()
+        for position in pendingEnd..<end where prior[position] != .done {
+            var members: [(String, JSONValue)] = [("service", .string(service)), ("id", .string(ids.id(at: position)))]
+            if let line = ids.line(at: position) { members.append(("line", .number(String(line)))) }
+            members += [("outcome", .string("pending")), ("at", .string(at)), ("baseUrl", .string(baseURL))]
+            JSONValue.object(members).write(to: &text)
+            text += "\n"
+        }
+        try append(text)
+        try sync()
+        pendingEnd = end
+    }
+
+    /// Appends a result record (durable at the next group of pending records, or at `sync`).
+    public func record(_ result: DeletionResult) throws(OffboardError) {
+        guard case .object(var members) = result.json else { return }
+        members += [("at", .string(rfc3339Now())), ("baseUrl", .string(baseURL))]
+        try append(JSONValue.object(members).serialized + "\n")
+    }
+
+    public func sync() throws(OffboardError) {
+        guard fsync(fd) == 0 else {
+            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func append(_ text: String) throws(OffboardError) {
+        guard !text.isEmpty else { return }
+        var text = text
+        let complete = text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue }; return false }
+                offset += written
+            }
+            return true
+        }
+        guard complete else {
+            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The last state of each ID the file names, and how many lines were damaged.
+    private static func read(path: String, service: String, baseURL: String, suffix: String,
+                             ignoreNotFound: Bool) throws(OffboardError) -> ([UUID128: PriorResult], Int, Bool) {
+        guard let stream = fopen(path, "r") else {
+            if errno == ENOENT { return ([:], 0, true) }
+            throw OffboardError(.configuration, "cannot read --journal \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(stream) }
+        var known: [UUID128: PriorResult] = [:]
+        var damaged = 0
+        var endsWithNewline = true
+        var buffer: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(buffer) }
+        while true {
+            let length = getline(&buffer, &capacity, stream)
+            guard length > 0, let buffer else { break }
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+            endsWithNewline = bytes[length - 1] == 0x0A
+            guard let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length))) else {
+                damaged += 1
+                continue
+            }
+            if let recordService = record["service"]?.stringValue, let recordBase = record["baseUrl"]?.stringValue,
+               recordService != service || recordBase != baseURL {
+                throw OffboardError(.usage, "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
+            }
+            guard let id = record["id"]?.stringValue, id.utf8.count == 36 + suffix.utf8.count, id.hasSuffix(suffix),
+                  let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { continue }
+            known[uuid] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
+        }
+        return (known, damaged, endsWithNewline)
+    }
+
+    static func prior(outcome: String, errorKind: String?, ignoreNotFound: Bool) -> PriorResult {
+        switch outcome {
+        case "deleted", "already_deleted", "skipped": return .done
+        case "not_found": return ignoreNotFound ? .done : .none
+        case "pending": return .unknown
+        case "failed":
+            let mayHaveBeenApplied: Set<String> = ["timeout", "connection", "server_error", "unexpected_response"]
+            return errorKind.map(mayHaveBeenApplied.contains) == true ? .unknown : .none
+        default: return .none
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+/// Batches as scripts use them: many IDs from standard input, concurrency, confirmation on a
+/// terminal, stopping on rejected credentials, Ctrl-C, and the journal across `kill -9`.
+@Suite struct BatchEndToEndTests {
+    static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
+
+    func offboard(_ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
+                  signal: (Int32, after: TimeInterval)? = nil) throws -> RunResult {
+        try run(Binaries.path("offboard"), arguments,
+                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin, signal: signal)
+    }
+
+    func seededUsers(_ emulator: Emulator) throws -> [String: [String: Any]] {
+        let users = (try emulator.state()["torii"] as? [String: Any])?["users"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: users.compactMap { user in
+            (user["id"] as? String).flatMap { $0.hasPrefix("00000000-") ? ($0, user) : nil }
+        })
+    }
+
+    @Test func aThousandIDsFromStandardInputAtConcurrency16() throws {
+        let emulator = try Emulator(["--seed-users", "1000"])
+        let input = (1...1000).map(Self.seeded).joined(separator: "\n") + "\n"
+        let result = try offboard(emulator.baseURL, ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "16"], stdin: input)
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        let lines = result.jsonLines()
+        #expect(lines.count == 1000)
+        #expect(Set(lines.compactMap { $0["id"] as? String }).count == 1000)
+        #expect(lines.allSatisfy { $0["outcome"] as? String == "deleted" && $0["line"] is Int })
+        let users = try seededUsers(emulator)
+        #expect(users.count == 1000)
+        #expect(users.values.allSatisfy { $0["deletions"] as? Int == 1 && $0["deleteRequests"] as? Int == 1 })
+    }
+
+    @Test func aJSONDryRunListsEveryRequestAndSendsNothing() throws {
+        let emulator = try Emulator(["--seed-users", "3"])
+        let result = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(1), Self.seeded(2), Self.seeded(3), "--dry-run", "--json"])
+        #expect(result.status == 0)
+        let lines = result.jsonLines()
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0["outcome"] as? String == "would_delete" && $0["attempts"] as? Int == 0 })
+        let request = try #require(lines.first?["request"] as? [String: Any])
+        #expect(request["method"] as? String == "DELETE")
+        #expect((request["headers"] as? [String: String])?["Authorization"] == "Bearer sk_test_…(redacted)")
+        #expect(try emulator.toriiDeleteRequests() == 0)
+    }
+
+    /// `script` gives offboard a real terminal; what the test writes is typed at the prompt.
+    func onATerminal(_ emulator: Emulator, _ arguments: String, typing answer: String) throws -> RunResult {
+        let command = "\(Binaries.path("offboard")) \(arguments)"
+        return try run("/usr/bin/script", ["-qec", command, "/dev/null"],
+                       environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: answer)
+    }
+
+    @Test func confirmationOnATerminal() throws {
+        let emulator = try Emulator(["--seed-users", "150"])
+        let three = (1...3).map(Self.seeded).joined(separator: " ")
+        let declined = try onATerminal(emulator, "torii delete \(three)", typing: "n\n")
+        #expect(declined.status == 1)
+        #expect(declined.stdout.contains("About to delete 3 torii users (test environment) at \(emulator.baseURL):"))
+        #expect(declined.stdout.contains("Delete these 3 users? [y/N]"))
+        #expect(declined.stdout.contains("nothing deleted"))
+        #expect(try emulator.toriiDeleteRequests() == 0)
+
+        let accepted = try onATerminal(emulator, "torii delete \(three) --no-color", typing: "y\n")
+        #expect(accepted.status == 0)
+        #expect(accepted.stdout.contains("deleted \(Self.seeded(3))"))
+        #expect(!accepted.stdout.contains("\u{1B}[32m"), "--no-color")
+        #expect(accepted.stdout.contains("\r\u{1B}[K1/3"), "a progress line, erased before results")
+        #expect(accepted.stdout.contains("3 deleted of 3 in "))
+        #expect(try emulator.toriiDeleteRequests() == 3)
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() throws {
+        let emulator = try Emulator(["--seed-users", "3"])
+        let coloured = try onATerminal(emulator, "torii delete \(Self.seeded(1)) --yes", typing: "")
+        #expect(coloured.stdout.contains("\u{1B}[32mdeleted\u{1B}[0m \(Self.seeded(1))"))
+        let piped = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(2), "--yes"])
+        #expect(piped.stdout == "deleted \(Self.seeded(2))\n")
+        let noColor = try run("/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) torii delete \(Self.seeded(3)) --yes", "/dev/null"],
+                              environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL, "NO_COLOR": "1"])
+        #expect(noColor.status == 0)
+        #expect(!noColor.stdout.contains("\u{1B}["))
+    }
+
+    @Test func aMassDeletionMustBeConfirmedWithTheCount() throws {
+        let emulator = try Emulator(["--seed-users", "150"])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)").path
+        try ((4...150).map(Self.seeded).joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let stray = try onATerminal(emulator, "torii delete --from-file \(file)", typing: "y\n")
+        #expect(stray.status == 1)
+        #expect(stray.stdout.contains("Type 147 to delete 147 users:"))
+        #expect(try emulator.toriiDeleteRequests() == 0)
+        let counted = try onATerminal(emulator, "torii delete --from-file \(file) -q", typing: "147\n")
+        #expect(counted.status == 0)
+        #expect(try emulator.toriiDeleteRequests() == 147)
+    }
+
+    @Test func rejectedCredentialsStopTheBatchAndTheRestIsReported() throws {
+        let server = try ScriptedServer { _, index in
+            index < 3 ? .http(204) : .http(401, [("Content-Type", "application/problem+json")],
+                                           body: #"{"title":"Unauthorized","status":401,"detail":"Invalid secret key."}"#)
+        }
+        let ids = (1...8).map(Self.seeded)
+        let result = try offboard(server.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "1"])
+        #expect(result.status == 77)
+        let lines = result.jsonLines()
+        #expect(lines.map { $0["outcome"] as? String } == ["deleted", "deleted", "deleted"] + Array(repeating: "failed", count: 5))
+        #expect((lines[3]["error"] as? [String: Any])?["kind"] as? String == "unauthorized")
+        #expect(lines[4...].allSatisfy { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" && $0["status"] is NSNull })
+        #expect(server.requests.count == 4)
+
+        let human = try offboard(server.baseURL, ["torii", "delete", Self.seeded(9), Self.seeded(10), "--yes", "--concurrency", "1"])
+        #expect(human.stderr.contains("stopped: credentials rejected"))
+    }
+
+    @Test func ctrlCFinishesInFlightDeletionsAndReportsTheRest() throws {
+        let emulator = try Emulator(["--seed-users", "20", "--latency", "400"])
+        let ids = (1...20).map(Self.seeded)
+        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
+                                  signal: (SIGINT, after: 1.0))
+        #expect(result.status == 130)
+        let lines = result.jsonLines()
+        #expect(lines.count == 20, "every ID is reported")
+        let deleted = lines.filter { $0["outcome"] as? String == "deleted" }
+        let notAttempted = lines.filter { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" }
+        #expect(deleted.count + notAttempted.count == 20, "in-flight deletions finish instead of failing")
+        #expect(deleted.count >= 2 && notAttempted.count >= 10)
+        let reallyDeleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
+        #expect(reallyDeleted == deleted.count, "nothing deleted goes unreported")
+    }
+
+    @Test func theJournalMakesARunSafeToRepeatAfterKill9() throws {
+        let emulator = try Emulator(["--seed-users", "40", "--latency", "250"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let input = (1...40).map(Self.seeded).joined(separator: "\n") + "\n"
+        let arguments = ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "4", "--journal", journal]
+
+        let killed = try offboard(emulator.baseURL, arguments, stdin: input, signal: (SIGKILL, after: 1.1))
+        #expect(killed.status == SIGKILL)
+        let firstRun = killed.jsonLines().count
+        #expect(firstRun > 0 && firstRun < 40)
+
+        let resumed = try offboard(emulator.baseURL, arguments, stdin: input)
+        #expect(resumed.status == 0)
+        let lines = resumed.jsonLines()
+        #expect(lines.count == 40)
+        let outcomes = Dictionary(grouping: lines) { $0["outcome"] as? String ?? "?" }.mapValues(\.count)
+        #expect(outcomes["skipped", default: 0] >= firstRun)
+        #expect(Set(outcomes.keys).isSubset(of: ["skipped", "deleted", "already_deleted"]))
+        let users = try seededUsers(emulator)
+        #expect(users.values.allSatisfy { $0["deletions"] as? Int == 1 }, "every ID deleted exactly once")
+
+        // The journal is a complete record: every ID's last record says it is done.
+        let records = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        var last: [String: String] = [:]
+        for record in records { if let id = record["id"] as? String { last[id] = record["outcome"] as? String } }
+        #expect(last.count == 40)
+        #expect(last.values.allSatisfy { $0 == "deleted" || $0 == "already_deleted" })
+
+        let again = try offboard(emulator.baseURL, arguments, stdin: input)
+        #expect(again.status == 0)
+        #expect(again.jsonLines().allSatisfy { $0["outcome"] as? String == "skipped" })
+
+        let otherService = try offboard("http://127.0.0.1:1", arguments, stdin: input)
+        #expect(otherService.status == 64)
+        #expect(otherService.stderr.contains("was written for torii at \(emulator.baseURL), not torii at http://127.0.0.1:1"))
+    }
+}
