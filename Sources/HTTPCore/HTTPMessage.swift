@@ -33,11 +33,16 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var headers: [HTTPHeader]
     public var body: [UInt8]
+    /// How many times the request went out. More than 1 when libcurl re-sent it by itself on a
+    /// fresh connection because a reused one died before answering: the server may then have
+    /// acted on an earlier copy.
+    public var requestsSent: Int
 
-    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [], requestsSent: Int = 1) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.requestsSent = requestsSent
     }
 
     /// The first header of that name.

@@ -16,6 +16,7 @@ final class Transfer {
     private var responseHeaders: [HTTPHeader] = []
     private var body: [UInt8] = []
     private var bodyTooLarge = false
+    private var requestsSent = 0
 
     init(handle: UnsafeMutableRawPointer, request: HTTPRequest, options: TransferOptions, trace: Trace?,
          userAgent: String, continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
@@ -69,11 +70,11 @@ final class Transfer {
             headerList = curl_slist_append(headerList, line)
         }
         codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList))
-        if trace != nil {
-            codes.append(offboard_easy_setopt_long(handle, CURLOPT_VERBOSE, 1))
-            codes.append(offboard_easy_setopt_debug_callback(handle, Transfer.onDebug))
-            codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, me))
-        }
+        // Always on, trace or not: the debug callback is the only way to see libcurl re-send a
+        // request by itself (a reused connection that died), which a DELETE must know about.
+        codes.append(offboard_easy_setopt_long(handle, CURLOPT_VERBOSE, 1))
+        codes.append(offboard_easy_setopt_debug_callback(handle, Transfer.onDebug))
+        codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, me))
         if let failed = codes.first(where: { $0 != CURLE_OK }) {
             return TransportError(kind: .local, message: "libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))",
                                   mayHaveReachedServer: false)
@@ -85,7 +86,7 @@ final class Transfer {
         var status = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         if code == CURLE_OK {
-            return .success(HTTPResponse(status: status, headers: responseHeaders, body: body))
+            return .success(HTTPResponse(status: status, headers: responseHeaders, body: body, requestsSent: max(1, requestsSent)))
         }
         var requestBytes = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
@@ -94,8 +95,8 @@ final class Transfer {
         let message = kind == .responseTooLarge
             ? "response body larger than \(options.maxBodyBytes) bytes; cut off"
             : curlMessage
-        return .failure(TransportError(kind: kind, message: message, mayHaveReachedServer: requestBytes > 0,
-                                       status: status == 0 ? nil : status))
+        return .failure(TransportError(kind: kind, message: message, mayHaveReachedServer: requestBytes > 0 || requestsSent > 0,
+                                       status: status == 0 ? nil : status, requestsSent: max(1, requestsSent)))
     }
 
     func release() {
@@ -165,6 +166,7 @@ final class Transfer {
     private static let onDebug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
         _, type, data, size, me in
         let transfer = Unmanaged<Transfer>.fromOpaque(me!).takeUnretainedValue()
+        if type == CURLINFO_HEADER_OUT { transfer.requestsSent += 1 }
         guard let trace = transfer.trace, let data else { return 0 }
         let bytes = data.withMemoryRebound(to: UInt8.self, capacity: size) { UnsafeBufferPointer(start: $0, count: size) }
         switch type {

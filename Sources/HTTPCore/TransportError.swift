@@ -22,11 +22,14 @@ public struct TransportError: Error, Sendable, Equatable {
     public var mayHaveReachedServer: Bool
     /// The status line seen before the transfer failed, if any (e.g. for an oversized body).
     public var status: Int?
+    /// How many times the request went out (see `HTTPResponse.requestsSent`).
+    public var requestsSent: Int
 
-    public init(kind: Kind, message: String, mayHaveReachedServer: Bool, status: Int? = nil) {
+    public init(kind: Kind, message: String, mayHaveReachedServer: Bool, status: Int? = nil, requestsSent: Int = 1) {
         self.kind = kind
         self.message = message
         self.mayHaveReachedServer = mayHaveReachedServer
         self.status = status
+        self.requestsSent = requestsSent
     }
 }

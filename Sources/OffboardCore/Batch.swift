@@ -191,6 +191,10 @@ public struct Batch: Sendable {
             let resultUnknown: Bool
             switch await loop.send(request, options: settings.transfer) {
             case .success(let response):
+                // libcurl may have re-sent the request on a fresh connection: each copy is an
+                // attempt, and all but the last had an unknown result.
+                attempts += response.requestsSent - 1
+                earlierResultUnknown = earlierResultUnknown || response.requestsSent > 1
                 status = response.status
                 problem = Problem.from(response)
                 retryAfter = response.header("Retry-After")
@@ -198,6 +202,7 @@ public struct Batch: Sendable {
                 resultUnknown = response.status >= 500
                 verdict = service.verdict(for: response, id: id, problem: problem, earlierResultUnknown: earlierResultUnknown)
             case .failure(let error):
+                attempts += error.requestsSent - 1
                 status = error.status
                 transient = error.kind == .connection || error.kind == .timeout
                 resultUnknown = error.mayHaveReachedServer

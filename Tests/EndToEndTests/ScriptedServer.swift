@@ -11,16 +11,20 @@ final class ScriptedServer: @unchecked Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    /// What to do with a request: the raw bytes to write back (nil closes without answering),
-    /// and how long to wait before each chunk.
+    /// What to do with a request: the raw bytes to write back, each chunk after its delay
+    /// (a nil reply closes the connection without answering).
     struct Reply {
-        var chunks: [Data]
-        var delay: TimeInterval = 0
+        var chunks: [(delay: TimeInterval, bytes: Data)]
 
         static func http(_ status: Int, _ headers: [(String, String)] = [], body: String = "") -> Reply {
             var text = "HTTP/1.1 \(status) Scripted\r\nContent-Length: \(body.utf8.count)\r\n"
             for (name, value) in headers { text += "\(name): \(value)\r\n" }
-            return Reply(chunks: [Data((text + "\r\n" + body).utf8)])
+            return Reply(chunks: [(0, Data((text + "\r\n" + body).utf8))])
+        }
+
+        /// The status line and headers at once, then the body a piece at a time.
+        static func trickle(_ head: String, pieces: [String], every delay: TimeInterval) -> Reply {
+            Reply(chunks: [(0, Data(head.utf8))] + pieces.map { (delay, Data($0.utf8)) })
         }
     }
 
@@ -91,8 +95,8 @@ final class ScriptedServer: @unchecked Sendable {
             buffer.removeSubrange(..<(end.upperBound + bodyLength))
             let index = lock.withLock { recorded.append(request); return recorded.count - 1 }
             guard let reply = answer(request, index) else { return }
-            for data in reply.chunks {
-                if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
+            for (delay, data) in reply.chunks {
+                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
                 let sent = data.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 if sent < 0 { return }
             }

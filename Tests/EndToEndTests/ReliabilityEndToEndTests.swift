@@ -1,0 +1,228 @@
+import Foundation
+import Testing
+
+/// Network faults and hostile servers: retries, timeouts, cut-off bodies, redirects, broken
+/// answers, TLS. Each runs the built binary against a real server on loopback.
+@Suite struct ReliabilityEndToEndTests {
+    static let user = "01931a73-8b00-7000-8000-000000000001"
+
+    func delete(_ server: String, _ extra: [String] = [], key: String = "sk_test_emulator") throws -> (RunResult, [String: Any]) {
+        let result = try run(Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "--json", "--base-url", server] + extra,
+                             environment: ["TORII_SECRET_KEY": key])
+        let line = result.jsonLines().first ?? [:]
+        return (result, line)
+    }
+
+    func errorKind(_ line: [String: Any]) -> String? { (line["error"] as? [String: Any])?["kind"] as? String }
+    func errorMessage(_ line: [String: Any]) -> String { (line["error"] as? [String: Any])?["message"] as? String ?? "" }
+
+    @Test func transientAnswersAreRetriedUntilTheyPass() throws {
+        let server = try ScriptedServer { _, index in index < 2 ? .http(503, [("Retry-After", "0")]) : .http(204) }
+        let (result, line) = try delete(server.baseURL)
+        #expect(result.status == 0)
+        #expect(line["outcome"] as? String == "deleted")
+        #expect(line["attempts"] as? Int == 3)
+    }
+
+    @Test func aLongRetryAfterEndsTheRetriesAndNamesTheWait() throws {
+        let seconds = try ScriptedServer { _, _ in .http(503, [("Retry-After", "120")]) }
+        let (result, line) = try delete(seconds.baseURL)
+        #expect(result.status == 69)
+        #expect(line["attempts"] as? Int == 1)
+        #expect(errorMessage(line).contains("the server asked to wait 120 s (Retry-After)"))
+
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let date = formatter.string(from: Date().addingTimeInterval(3600))
+        let dated = try ScriptedServer { _, _ in .http(429, [("Retry-After", date)]) }
+        let (datedResult, datedLine) = try delete(dated.baseURL)
+        #expect(datedResult.status == 75)
+        #expect(errorKind(datedLine) == "rate_limited")
+        #expect(errorMessage(datedLine).contains("the server asked to wait 3"), "an HTTP date is read as a wait")
+        #expect(datedLine["attempts"] as? Int == 1)
+    }
+
+    @Test func rateLimitsAfterAllRetriesAreTemporary() throws {
+        let server = try ScriptedServer { _, _ in .http(429, [("Retry-After", "0")]) }
+        let (result, line) = try delete(server.baseURL, ["--retries", "2"])
+        #expect(result.status == 75)
+        #expect(errorKind(line) == "rate_limited")
+        #expect(line["attempts"] as? Int == 3)
+        #expect(server.requests.count == 3)
+    }
+
+    @Test func refusalsAreNeverRetried() throws {
+        let server = try ScriptedServer { _, _ in .http(400, [("Content-Type", "text/plain")], body: "bad") }
+        let (result, line) = try delete(server.baseURL)
+        #expect(result.status == 1)
+        #expect(errorKind(line) == "bad_request")
+        #expect(server.requests.count == 1)
+    }
+
+    /// The vendor's rule: a 403 after an attempt whose answer was lost confirms the deletion.
+    @Test func a403AfterALostAnswerIsAlreadyDeleted() throws {
+        let dropped = try ScriptedServer { _, index in index == 0 ? nil : .http(403) }
+        let (result, line) = try delete(dropped.baseURL)
+        #expect(result.status == 0)
+        #expect(line["outcome"] as? String == "already_deleted")
+        #expect(line["attempts"] as? Int == 2)
+
+        let failed = try ScriptedServer { _, index in index == 0 ? .http(504, [("Retry-After", "0")]) : .http(403) }
+        #expect(try delete(failed.baseURL).1["outcome"] as? String == "already_deleted")
+    }
+
+    @Test func aStalledOrTricklingServerIsCutOffAtTheTimeout() throws {
+        let head = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n"
+        let stalled = try ScriptedServer { _, _ in .trickle(head, pieces: ["\r\n"], every: 5) }
+        let (result, line) = try delete(stalled.baseURL, ["--timeout", "1", "--retries", "0"])
+        #expect(result.status == 75)
+        #expect(errorKind(line) == "timeout")
+        #expect(line["status"] is NSNull || line["status"] as? Int == 204)
+
+        let trickling = try ScriptedServer { _, _ in
+            .trickle("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n", pieces: Array(repeating: "x", count: 40), every: 0.1)
+        }
+        let (trickled, trickledLine) = try delete(trickling.baseURL, ["--timeout", "1", "--retries", "0"])
+        #expect(trickled.status == 75)
+        #expect(errorKind(trickledLine) == "timeout")
+    }
+
+    @Test func bodiesOverOneMebibyteAreCutOff() throws {
+        let huge = String(repeating: "a", count: 2 << 20)
+        let declared = try ScriptedServer { _, _ in .http(200, [("Content-Type", "text/plain")], body: huge) }
+        let (result, line) = try delete(declared.baseURL)
+        #expect(result.status == 1)
+        #expect(errorKind(line) == "unexpected_response")
+        #expect(errorMessage(line).contains("larger than 1048576 bytes"))
+
+        let undeclared = try ScriptedServer { _, _ in
+            ScriptedServer.Reply(chunks: [(0, Data("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".utf8)), (0, Data(huge.utf8))])
+        }
+        let (undeclaredResult, undeclaredLine) = try delete(undeclared.baseURL)
+        #expect(undeclaredResult.status == 1)
+        #expect(errorKind(undeclaredLine) == "unexpected_response")
+    }
+
+    @Test func aRedirectIsNeverFollowed() throws {
+        let server = try ScriptedServer { _, _ in .http(301, [("Location", "https://attacker.example/api/server/v1/users/x")]) }
+        let (result, line) = try delete(server.baseURL)
+        #expect(result.status == 1)
+        #expect(errorKind(line) == "unexpected_response")
+        #expect(errorMessage(line).contains("to https://attacker.example/api/server/v1/users/x"))
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func brokenAnswersGetAClearMessageAndTheRightOutcome() throws {
+        let server = try ScriptedServer { request, _ in
+            switch request.target.split(separator: "/").last.map(String.init) ?? "" {
+            case Self.user: return .http(403, [("Content-Type", "application/problem+json")], body: #"{"title":"Forb"#)
+            default: return .http(502, [("Content-Type", "text/html")], body: "<html><body><h1>502 Bad Gateway</h1></body></html>")
+            }
+        }
+        let (malformed, malformedLine) = try delete(server.baseURL)
+        #expect(malformed.status == 1)
+        #expect(errorKind(malformedLine) == "forbidden")
+        #expect(malformedLine["problem"] == nil)
+        #expect(errorMessage(malformedLine) == "forbidden (HTTP 403)")
+
+        let html = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000002", "--yes", "--base-url", server.baseURL, "--retries", "1"],
+                           environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        #expect(html.status == 69)
+        #expect(html.stderr.contains("server error (HTTP 502)"))
+        #expect(!html.stderr.contains("<html>"))
+
+        let empty = try ScriptedServer { _, _ in .http(500) }
+        let (emptyResult, emptyLine) = try delete(empty.baseURL)
+        #expect(emptyResult.status == 69)
+        #expect(errorKind(emptyLine) == "server_error")
+        #expect(empty.requests.count == 1, "Torii's 500 is not retried")
+
+        let mislabelled = try ScriptedServer { _, _ in .http(404, [("Content-Type", "text/html")], body: #"{"title":"Not Found"}"#) }
+        let (_, mislabelledLine) = try delete(mislabelled.baseURL)
+        #expect(mislabelledLine["outcome"] as? String == "not_found")
+        #expect(mislabelledLine["problem"] == nil, "only JSON media types are read as problems")
+    }
+
+    @Test func withFaultsEveryIDEndsDeletedExactlyOnce() throws {
+        let emulator = try Emulator(["--seed-users", "500", "--drop-rate", "0.3", "--fail-rate", "0.2", "--fault-seed", "7"])
+        let input = (1...500).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
+        let result = try run(Binaries.path("offboard"),
+                             ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "64", "--retries", "15"],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+        #expect(result.status == 0)
+        let lines = result.jsonLines()
+        #expect(lines.count == 500)
+        #expect(lines.allSatisfy { ["deleted", "already_deleted"].contains($0["outcome"] as? String) })
+        #expect(lines.contains { $0["outcome"] as? String == "already_deleted" }, "drops happened and were confirmed")
+        let users = ((try emulator.state()["torii"] as? [String: Any])?["users"] as? [[String: Any]] ?? []).filter {
+            ($0["id"] as? String)?.hasPrefix("00000000-") == true
+        }
+        #expect(users.count == 500)
+        #expect(users.allSatisfy { $0["deletions"] as? Int == 1 })
+    }
+}
+
+/// TLS against a loopback server whose certificate is made at test time.
+@Suite struct TLSEndToEndTests {
+    static let server = #"""
+    import ssl, sys, http.server
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def do_DELETE(self):
+            self.send_response(204)
+            self.end_headers()
+        def log_message(self, *args):
+            pass
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    print(httpd.server_address[1], flush=True)
+    httpd.serve_forever()
+    """#
+
+    @Test func verifiedByDefaultAcceptedWithCacertAndWarnedUnderInsecure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let cert = folder + "/cert.pem", key = folder + "/key.pem"
+        let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                                                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        try #require(made.status == 0, "openssl: \(made.stderr)")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", Self.server, cert, key]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // SIGKILL: a child spawned from a test worker thread may have SIGTERM blocked.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let port = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "https://127.0.0.1:\(port)"
+        let env = ["TORII_SECRET_KEY": "sk_test_emulator"]
+        let arguments = ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes", "--json", "--base-url", base]
+
+        let refused = try run(Binaries.path("offboard"), arguments, environment: env)
+        #expect(refused.status == 69)
+        let line = try #require(refused.jsonLines().first)
+        #expect((line["error"] as? [String: Any])?["kind"] as? String == "tls")
+        #expect(line["attempts"] as? Int == 1, "a TLS failure is not retried")
+
+        let trusted = try run(Binaries.path("offboard"), arguments + ["--cacert", cert], environment: env)
+        #expect(trusted.status == 0)
+        #expect(trusted.jsonLines().first?["outcome"] as? String == "deleted")
+        #expect(trusted.stderr == "")
+
+        let insecure = try run(Binaries.path("offboard"), arguments + ["--insecure"], environment: env)
+        #expect(insecure.status == 0)
+        #expect(insecure.stderr.hasPrefix("warning: --insecure: TLS certificates are not verified"))
+
+        let unreadable = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/missing.pem"], environment: env)
+        #expect(unreadable.status == 78)
+        #expect(unreadable.stderr.contains("cannot read --cacert"))
+    }
+}
