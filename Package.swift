@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // Tests only: property-based checks of ID validation and path encoding.
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +38,10 @@ let package = Package(
             name: "offboard-emulator",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "OffboardCoreTests", dependencies: ["OffboardCore", "Torii", "Akana", "Output", "HTTPCore"]),
+        .testTarget(name: "OffboardCoreTests", dependencies: [
+            "OffboardCore", "Torii", "Akana", "Output", "HTTPCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )
