@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Helper for Benchmarks/run (standard library only).
+
+  bench.py ids N FILE                      N Torii IDs, 00000000-0000-4000-8000-%012x
+  bench.py urls BASE IDS FILE              one DELETE URL per ID (for xargs)
+  bench.py curlcfg BASE KEY IDS FILE       a curl -K config: the same requests
+  bench.py once RESULTS CASE LABEL [--stdout FILE] -- CMD ARGS...
+                                           runs CMD once, appends wall/user/sys/maxrss to RESULTS;
+                                           exits non-zero (with CMD's stderr) when CMD fails
+  bench.py report RESULTS MACHINE_FILE     prints the table of medians, the ratios, the targets
+  bench.py freeport                        prints a free TCP port on 127.0.0.1
+
+Every command runs under GNU time (`/usr/bin/time -f %M`), started from here:
+- wall: time.perf_counter around spawn + os.wait4 (microseconds, not time's 10 ms steps);
+- user, sys: the rusage os.wait4 returns, which sums the child and every descendant it waited
+  for (for `xargs … curl`, all the curls);
+- peak RSS: time's %M. Not taken from our own wait4, because ru_maxrss survives exec: a child
+  forked from this ~14 MiB Python process would never report less than Python's own RSS. GNU
+  time is small, so its child's figure is the command's own (for xargs: the largest single
+  process of the tree, not a sum).
+The launcher (fork + exec of time) adds ~1 ms wall and CPU to every command alike; the
+baseline row (/bin/true) shows how much.
+"""
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+
+def uuids(n):
+    return ["00000000-0000-4000-8000-%012x" % i for i in range(1, n + 1)]
+
+
+def cmd_ids(n, path):
+    with open(path, "w") as f:
+        f.write("\n".join(uuids(int(n))) + "\n")
+
+
+def read_ids(path):
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def cmd_urls(base, ids_path, path):
+    with open(path, "w") as f:
+        for uuid in read_ids(ids_path):
+            f.write(f"{base}/api/server/v1/users/{uuid}\n")
+
+
+def cmd_curlcfg(base, key, ids_path, path):
+    # request and header are global in a curl config (header accumulates: repeating it per URL
+    # would send it N times); url and output pair up per transfer.
+    with open(path, "w") as f:
+        f.write('request = "DELETE"\n')
+        f.write(f'header = "Authorization: Bearer {key}"\n')
+        for uuid in read_ids(ids_path):
+            f.write(f'url = "{base}/api/server/v1/users/{uuid}"\noutput = "/dev/null"\n')
+
+
+def cmd_once(argv):
+    results, case, label = argv[0], argv[1], argv[2]
+    rest = argv[3:]
+    stdout_path = None
+    if rest and rest[0] == "--stdout":
+        stdout_path, rest = rest[1], rest[2:]
+    if not rest or rest[0] != "--":
+        sys.exit("bench.py once: expected -- CMD")
+    cmd = rest[1:]
+    stdout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    errfile = open(results + ".stderr", "w+b")
+    rssfile = results + ".rss"
+    start = time.perf_counter()
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rssfile, *cmd],
+                            stdin=subprocess.DEVNULL, stdout=stdout, stderr=errfile)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if stdout_path:
+        stdout.close()
+    if proc.returncode != 0:
+        errfile.seek(0)
+        tail = errfile.read().decode(errors="replace")[-2000:]
+        sys.stderr.write(f"bench: {label} ({case}) failed with exit status {proc.returncode}\n"
+                         f"  command: {' '.join(cmd)[:300]}\n  stderr: {tail.strip() or '(empty)'}\n")
+        sys.exit(1)
+    with open(rssfile) as f:
+        rss_kib = int(f.read().split()[-1])  # %M: KiB
+    with open(results, "a") as f:
+        f.write(f"{case}\t{label}\t{wall:.6f}\t{usage.ru_utime:.6f}\t{usage.ru_stime:.6f}\t{rss_kib}\n")
+
+
+def cmd_freeport():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1])
+    s.close()
+
+
+CASE_TITLES = {
+    "single": "1. one Torii delete",
+    "batch": "2. Torii batch, 16 in flight",
+    "rss": "3. offboard peak RSS vs input size",
+}
+
+
+def fmt_time(seconds):
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_mib(kib):
+    return f"{kib / 1024:.1f} MiB"
+
+
+def cmd_report(results, machine):
+    rows = {}
+    order = []
+    with open(results) as f:
+        for line in f:
+            case, label, wall, user, sys_, rss = line.rstrip("\n").split("\t")
+            key = (case, label)
+            if key not in rows:
+                rows[key] = []
+                order.append(key)
+            rows[key].append((float(wall), float(user), float(sys_), int(rss)))
+
+    med = {}
+    table = []
+    for key in order:
+        runs = rows[key]
+        walls = [r[0] for r in runs]
+        cpu = [r[1] + r[2] for r in runs]
+        m = {
+            "n": len(runs),
+            "wall": statistics.median(walls),
+            "wall_min": min(walls),
+            "wall_max": max(walls),
+            "user": statistics.median(r[1] for r in runs),
+            "sys": statistics.median(r[2] for r in runs),
+            "cpu": statistics.median(cpu),
+            "rss": statistics.median(r[3] for r in runs),
+        }
+        med[key] = m
+        table.append([CASE_TITLES.get(key[0], key[0]), key[1], str(m["n"]), fmt_time(m["wall"]),
+                      f"{fmt_time(m['wall_min'])} – {fmt_time(m['wall_max'])}",
+                      fmt_time(m["user"]), fmt_time(m["sys"]), fmt_time(m["cpu"]), fmt_mib(m["rss"])])
+
+    print("## Machine\n")
+    with open(machine) as f:
+        for line in f:
+            print("    " + line.rstrip())
+    print()
+    print("## Results (medians)\n")
+    header = ["case", "command", "runs", "wall", "wall min – max", "user", "sys", "user+sys", "peak RSS"]
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(header)]
+    right = {2, 3, 4, 5, 6, 7, 8}
+
+    def line(cells):
+        return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+    print(line(header))
+    print("|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2))
+                         for i, w in enumerate(widths)) + "|")
+    previous = None
+    for r in table:
+        cells = list(r)
+        if cells[0] == previous:
+            cells[0] = ""
+        else:
+            previous = cells[0]
+        print(line(cells))
+    print()
+
+    def get(case, prefix):
+        for (c, label), m in med.items():
+            if c == case and label.startswith(prefix):
+                return m
+        return None
+
+    print("## Ratios (medians)\n")
+    targets = []
+    ratio_lines = []
+
+    def ratio(name, a, b, key):
+        value = a[key] / b[key] if b[key] else float("inf")
+        ratio_lines.append(f"{name:<44} {value:8.2f}x")
+        return value
+
+    o, c = get("single", "offboard"), get("single", "curl")
+    if o and c:
+        w = ratio("(1) wall      offboard / curl", o, c, "wall")
+        ratio("(1) user+sys  offboard / curl", o, c, "cpu")
+        ratio("(1) peak RSS  offboard / curl", o, c, "rss")
+        targets.append(("(1) one delete: offboard wall <= 1.0x curl", f"{w:.2f}x", w <= 1.0))
+    o, p, x = get("batch", "offboard"), get("batch", "curl --parallel"), get("batch", "xargs")
+    if o and p:
+        w = ratio("(2) wall      offboard / curl --parallel", o, p, "wall")
+        ratio("(2) user+sys  offboard / curl --parallel", o, p, "cpu")
+        ratio("(2) peak RSS  offboard / curl --parallel", o, p, "rss")
+        targets.append(("(2) batch: offboard wall <= 1.0x curl --parallel", f"{w:.2f}x", w <= 1.0))
+    if o and x:
+        w = ratio("(2) wall      xargs -P 16 curl / offboard", x, o, "wall")
+        ratio("(2) user+sys  xargs -P 16 curl / offboard", x, o, "cpu")
+        targets.append(("(2) batch: offboard >= 50x faster than xargs -P 16 curl", f"{w:.1f}x", w >= 50))
+    small = large = None
+    for (case, label), m in med.items():
+        if case == "rss":
+            if small is None:
+                small = (label, m)
+            else:
+                large = (label, m)
+    if small and large:
+        r = large[1]["rss"] / small[1]["rss"]
+        ratio_lines.append(f"{'(3) peak RSS  ' + large[0].split()[-2] + ' / ' + small[0].split()[-2] + ' IDs':<44} {r:8.2f}x")
+        targets.append((f"(3) peak RSS {large[0].split()[-2]} IDs <= 1.5x that of {small[0].split()[-2]}", f"{r:.2f}x", r <= 1.5))
+        mib = large[1]["rss"] / 1024
+        targets.append((f"(3) peak RSS {large[0].split()[-2]} IDs <= 64 MiB", f"{mib:.1f} MiB", mib <= 64))
+    for l in ratio_lines:
+        print("    " + l)
+    print()
+    print("## Targets\n")
+    tw = max(len(t[0]) for t in targets) if targets else 0
+    for name, value, ok in targets:
+        print(f"    {name:<{tw}}  {value:>10}  {'met' if ok else 'NOT MET'}")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "ids":
+        cmd_ids(*args)
+    elif cmd == "urls":
+        cmd_urls(*args)
+    elif cmd == "curlcfg":
+        cmd_curlcfg(*args)
+    elif cmd == "once":
+        cmd_once(args)
+    elif cmd == "report":
+        cmd_report(*args)
+    elif cmd == "freeport":
+        cmd_freeport()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
