@@ -149,18 +149,21 @@ final class Transfer {
         data, size, count, me in
         let transfer = Unmanaged<Transfer>.fromOpaque(me!).takeUnretainedValue()
         let length = size * count
-        let line = data!.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        }
-        if line.hasPrefix("HTTP/") {
+        let line = UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self)
+        if line.starts(with: "HTTP/".utf8) {
             // A new status line (after 100 Continue, say): the headers so far were not the final ones.
             transfer.responseHeaders.removeAll()
-        } else if let colon = line.firstIndex(of: ":") {
-            transfer.responseHeaders.append(HTTPHeader(
-                String(line[..<colon]).trimmingASCIIWhitespace(),
-                String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()))
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            transfer.responseHeaders.append(HTTPHeader(Transfer.trimmed(line[..<colon]), Transfer.trimmed(line[(colon + 1)...])))
         }
         return length
+    }
+
+    /// The text of a header part without surrounding spaces, tabs and line ends.
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     private static let onDebug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {

@@ -45,8 +45,13 @@ public final class TransferLoop: @unchecked Sendable {
     /// Sends one request and waits for its end without blocking a thread of the pool.
     public func send(_ request: HTTPRequest, options: TransferOptions) async -> Result<HTTPResponse, TransportError> {
         await withCheckedContinuation { continuation in
-            submissions.withLock { $0.append(Submission(request: request, options: options, continuation: continuation)) }
-            curl_multi_wakeup(multi)
+            let wasEmpty = submissions.withLock { queue in
+                defer { queue.append(Submission(request: request, options: options, continuation: continuation)) }
+                return queue.isEmpty
+            }
+            // The loop drains the whole queue at once: only the first submission of a round
+            // needs to wake it (a write to libcurl's wakeup pipe, and a read on the other side).
+            if wasEmpty { curl_multi_wakeup(multi) }
         }
     }
 

@@ -69,6 +69,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
+        // Most strings (IDs, outcomes) need no escaping: append them whole. 0xE2 starts
+        // U+2028/U+2029, which are escaped too.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xE2 }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

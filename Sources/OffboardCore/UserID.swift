@@ -9,7 +9,11 @@ public struct UUID128: Hashable, Sendable, Comparable {
     }
 
     /// `8-4-4-4-12` hex digits, any case. Nothing else is accepted: no braces, no URN prefix.
-    public init?<S: StringProtocol>(parsing text: S) {
+    public init?(parsing text: String) {
+        self.init(parsing: text[...])
+    }
+
+    public init?(parsing text: Substring) {
         let utf8 = text.utf8
         guard utf8.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0, nibbles = 0

@@ -8,6 +8,7 @@ import Glibc
 
 struct Akana: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "akana",
         abstract: "Akana API Platform (a developer portal's /api).",
         subcommands: [AkanaDelete.self, AkanaLoginCommand.self, AkanaLogoutCommand.self]
     )

@@ -17,6 +17,7 @@ struct Offboard: AsyncParsableCommand {
 
 struct Torii: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "torii",
         abstract: "Torii server API (api.torii.so).",
         subcommands: [ToriiDelete.self]
     )
