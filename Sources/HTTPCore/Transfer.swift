@@ -9,7 +9,7 @@ final class Transfer {
     let options: TransferOptions
     let trace: Trace?
     let userAgent: String
-    let continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>
+    let completion: TransferLoop.Completion
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -19,13 +19,13 @@ final class Transfer {
     private var requestsSent = 0
 
     init(handle: UnsafeMutableRawPointer, request: HTTPRequest, options: TransferOptions, trace: Trace?,
-         userAgent: String, continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+         userAgent: String, completion: @escaping TransferLoop.Completion) {
         self.handle = handle
         self.request = request
         self.options = options
         self.trace = trace
         self.userAgent = userAgent
-        self.continuation = continuation
+        self.completion = completion
         errorBuffer.initialize(to: 0)
     }
 

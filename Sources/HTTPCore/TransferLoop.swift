@@ -7,22 +7,32 @@ import Glibc
 
 /// Runs HTTP transfers on libcurl's multi interface, on one thread of its own.
 ///
-/// Every `send` from any task is handed to that thread, which drives all transfers at
-/// once and resumes each caller when its transfer ends. libcurl's blocking calls therefore
-/// never run on Swift's cooperative pool, and all transfers of a run share one connection
-/// cache (HTTP/1.1 keep-alive, HTTP/2 multiplexing).
+/// Transfers submitted from any thread are driven together by that thread, and each one's
+/// completion runs there too, so a batch can be driven entirely on it (as curl --parallel
+/// is) with no hand-off between threads per request. libcurl's blocking calls never run on
+/// Swift's cooperative pool, and all transfers of a run share one connection cache
+/// (HTTP/1.1 keep-alive, HTTP/2 multiplexing).
 public final class TransferLoop: @unchecked Sendable {
-    private struct Submission {
-        var request: HTTPRequest
-        var options: TransferOptions
-        var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>
+    public typealias Completion = @Sendable (Result<HTTPResponse, TransportError>) -> Void
+
+    private enum Work {
+        case transfer(HTTPRequest, TransferOptions, Completion)
+        case job(@Sendable () -> Void)
+    }
+
+    private struct Scheduled {
+        /// Not before this time; nil for at once.
+        var due: ContinuousClock.Instant?
+        var work: Work
     }
 
     private let multi: UnsafeMutableRawPointer
     private let trace: Trace?
     private let userAgent: String
-    private let submissions = Mutex<[Submission]>([])
+    private let clock = ContinuousClock()
+    private let queue = Mutex<[Scheduled]>([])
     // Touched only on the loop thread.
+    private var later: [Scheduled] = []
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
     private var idleHandles: [UnsafeMutableRawPointer] = []
 
@@ -42,17 +52,32 @@ public final class TransferLoop: @unchecked Sendable {
         startThread()
     }
 
+    /// Starts a transfer (at `due`, when given); `completion` runs on the loop thread.
+    public func submit(_ request: HTTPRequest, options: TransferOptions, due: ContinuousClock.Instant? = nil,
+                       completion: @escaping Completion) {
+        enqueue(.transfer(request, options, completion), due: due)
+    }
+
+    /// Runs `job` on the loop thread, where completions run.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        enqueue(.job(job), due: nil)
+    }
+
     /// Sends one request and waits for its end without blocking a thread of the pool.
     public func send(_ request: HTTPRequest, options: TransferOptions) async -> Result<HTTPResponse, TransportError> {
         await withCheckedContinuation { continuation in
-            let wasEmpty = submissions.withLock { queue in
-                defer { queue.append(Submission(request: request, options: options, continuation: continuation)) }
-                return queue.isEmpty
-            }
-            // The loop drains the whole queue at once: only the first submission of a round
-            // needs to wake it (a write to libcurl's wakeup pipe, and a read on the other side).
-            if wasEmpty { curl_multi_wakeup(multi) }
+            submit(request, options: options) { continuation.resume(returning: $0) }
         }
+    }
+
+    private func enqueue(_ work: Work, due: ContinuousClock.Instant?) {
+        let wasEmpty = queue.withLock { queue in
+            defer { queue.append(Scheduled(due: due, work: work)) }
+            return queue.isEmpty
+        }
+        // The loop drains the whole queue at once: only the first work item of a round needs
+        // to wake it (a write to libcurl's wakeup pipe, and a read on the other side).
+        if wasEmpty { curl_multi_wakeup(multi) }
     }
 
     private static let initializeLibcurlOnce: Void = {
@@ -74,29 +99,45 @@ public final class TransferLoop: @unchecked Sendable {
         var stillRunning: Int32 = 0
         var messagesLeft: Int32 = 0
         while true {
-            for submission in submissions.withLock({ queue in defer { queue.removeAll() }; return queue }) {
-                start(submission)
+            later += queue.withLock { queue in defer { queue.removeAll() }; return queue }
+            let now = clock.now
+            if later.contains(where: { $0.due.map { $0 <= now } ?? true }) {
+                let ready = later.filter { $0.due.map { $0 <= now } ?? true }
+                later.removeAll { $0.due.map { $0 <= now } ?? true }
+                ready.forEach { run($0.work) }
             }
             curl_multi_perform(multi, &stillRunning)
             while let message = curl_multi_info_read(multi, &messagesLeft) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 finish(handle, code: message.pointee.data.result)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Completions may have queued more work: start it before waiting.
+            if queue.withLock({ !$0.isEmpty }) { continue }
+            var timeout: Int32 = 1000
+            if let next = later.compactMap(\.due).min() {
+                timeout = Int32(clamping: max(0, min(1000, (next - clock.now).milliseconds + 1)))
+            }
+            curl_multi_poll(multi, nil, 0, timeout, nil)
         }
     }
 
-    private func start(_ submission: Submission) {
-        let handle = idleHandles.popLast() ?? curl_easy_init()!
-        let transfer = Transfer(handle: handle, request: submission.request, options: submission.options,
-                                trace: trace, userAgent: userAgent, continuation: submission.continuation)
-        if let setupError = transfer.configure() {
-            recycle(handle)
-            submission.continuation.resume(returning: .failure(setupError))
-            return
+    private func run(_ work: Work) {
+        switch work {
+        case .job(let job):
+            job()
+        case .transfer(let request, let options, let completion):
+            let handle = idleHandles.popLast() ?? curl_easy_init()!
+            let transfer = Transfer(handle: handle, request: request, options: options, trace: trace,
+                                    userAgent: userAgent, completion: completion)
+            if let setupError = transfer.configure() {
+                transfer.release()
+                recycle(handle)
+                completion(.failure(setupError))
+                return
+            }
+            running[handle] = transfer
+            curl_multi_add_handle(multi, handle)
         }
-        running[handle] = transfer
-        curl_multi_add_handle(multi, handle)
     }
 
     private func finish(_ handle: UnsafeMutableRawPointer, code: CURLcode) {
@@ -105,7 +146,7 @@ public final class TransferLoop: @unchecked Sendable {
         let result = transfer.result(code: code)
         transfer.release()
         recycle(handle)
-        transfer.continuation.resume(returning: result)
+        transfer.completion(result)
     }
 
     private func recycle(_ handle: UnsafeMutableRawPointer) {
