@@ -60,21 +60,17 @@ public struct AkanaService: DeletionService {
             return Verdict(outcome: .alreadyDeleted,
                            warning: "an earlier attempt got no answer; this 404 most likely means that attempt deleted the user")
         case 400:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.error?.hint = "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address"
-            return verdict
+            return Verdict.standard(for: response, problem: problem).hinted(
+                "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address")
         case 401, 403:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.error?.kind = .unauthorized
-            verdict.error?.hint = credentials.csrfToken == nil
+            var verdict = Verdict.standard(for: response, problem: problem).hinted(credentials.csrfToken == nil
                 ? "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
-                : "session missing or expired — run `offboard akana login --base-url \(baseURL) --email <you>`"
+                : "session missing or expired — run `offboard akana login --base-url \(baseURL) --email <you>`")
+            verdict.error?.kind = .unauthorized
             return verdict
         case 404:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.outcome = .notFound
-            verdict.error?.hint = "no such user in tenant \(credentials.tenant); --ignore-not-found counts this as success"
-            return verdict
+            return Verdict.standard(for: response, problem: problem).hinted(
+                "no such user in tenant \(credentials.tenant); --ignore-not-found counts this as success")
         default:
             return .standard(for: response, problem: problem)
         }

@@ -35,13 +35,21 @@ extension Verdict {
         case 400: return .failed(.badRequest, said ?? "bad request (HTTP 400)")
         case 401: return .failed(.unauthorized, said ?? "unauthorized (HTTP 401)")
         case 403: return .failed(.forbidden, said ?? "forbidden (HTTP 403)")
-        case 404: return .failed(.notFound, said ?? "no such user (HTTP 404)")
+        case 404:
+            return Verdict(outcome: .notFound, error: Failure(kind: .notFound, message: said ?? "no such user (HTTP 404)"))
         case 429: return .failed(.rateLimited, said ?? "rate limited (HTTP 429)", hint: "lower --rate or --concurrency, or try again later")
         case 500..<600: return .failed(.serverError, said ?? "server error (HTTP \(status))")
         default:
             let type = response.mediaType.map { ", \($0)" } ?? ""
             return .failed(.unexpectedResponse, "unexpected answer: HTTP \(status)\(type)\(said.map { ": \($0)" } ?? "")")
         }
+    }
+
+    /// The same reading with a hint for the operator.
+    public func hinted(_ hint: String) -> Verdict {
+        var verdict = self
+        verdict.error?.hint = hint
+        return verdict
     }
 
     /// What the server said in words: the problem's detail or title, or the first line of a short text body.

@@ -32,13 +32,21 @@ public struct Confirmation {
         text += count > countAnswerThreshold
             ? "Type \(count) to delete \(count) \(noun): "
             : "Delete \(count == 1 ? "this user" : "these \(count) users")? [y/N] "
-        fputs(text, tty)
-        fflush(tty)
-        var buffer: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(buffer) }
-        guard getline(&buffer, &capacity, tty) >= 0, let buffer else { return false }
-        let answer = String(cString: buffer).filter { !$0.isWhitespace }.lowercased()
+        guard let line = prompt(text, on: tty) else { return false }
+        let answer = line.filter { !$0.isWhitespace }.lowercased()
         return count > countAnswerThreshold ? answer == String(count) : (answer == "y" || answer == "yes")
     }
+}
+
+/// Writes `text` on the terminal and reads one line of answer, without its line end.
+func prompt(_ text: String, on tty: UnsafeMutablePointer<FILE>) -> String? {
+    fputs(text, tty)
+    fflush(tty)
+    var buffer: UnsafeMutablePointer<CChar>? = nil
+    var capacity = 0
+    defer { free(buffer) }
+    guard getline(&buffer, &capacity, tty) >= 0, let buffer else { return nil }
+    var line = String(cString: buffer)
+    while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+    return line
 }

@@ -18,13 +18,5 @@ public func readPasswordFromTerminal(prompt: String) -> String? {
         if canHideEcho { tcsetattr(fd, TCSANOW, &saved) }
         fputs("\n", tty)
     }
-    fputs(prompt, tty)
-    fflush(tty)
-    var buffer: UnsafeMutablePointer<CChar>? = nil
-    var capacity = 0
-    defer { free(buffer) }
-    guard getline(&buffer, &capacity, tty) >= 0, let buffer else { return nil }
-    var line = String(cString: buffer)
-    while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-    return line
+    return Output.prompt(prompt, on: tty)
 }

@@ -52,18 +52,14 @@ public struct ToriiService: DeletionService {
             // unknown (or with --rerun), that is the confirmation.
             return Verdict(outcome: .alreadyDeleted)
         case 403:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.error?.hint = "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — if so, run again with --rerun to count it as already deleted"
-            return verdict
+            return Verdict.standard(for: response, problem: problem).hinted(
+                "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — if so, run again with --rerun to count it as already deleted")
         case 401:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.error?.hint = "check TORII_SECRET_KEY (or --secret-key-file): the key was missing, revoked or mistyped"
-            return verdict
+            return Verdict.standard(for: response, problem: problem).hinted(
+                "check TORII_SECRET_KEY (or --secret-key-file): the key was missing, revoked or mistyped")
         case 404:
-            var verdict = Verdict.standard(for: response, problem: problem)
-            verdict.outcome = .notFound
-            verdict.error?.hint = "no user with this ID in the \(environment.rawValue) environment; --ignore-not-found counts this as success"
-            return verdict
+            return Verdict.standard(for: response, problem: problem).hinted(
+                "no user with this ID in the \(environment.rawValue) environment; --ignore-not-found counts this as success")
         case 200..<300:
             return .failed(.unexpectedResponse,
                            "unexpected answer: HTTP \(response.status) where Torii answers 204; the user may or may not be deleted",
