@@ -66,6 +66,8 @@ extension Verdict {
         case .connection:
             return .failed(.connection, error.message,
                            hint: error.mayHaveReachedServer ? nil : "check that the server is running and --base-url is right")
+        case .timeout where !error.mayHaveReachedServer:
+            return .failed(.timeout, error.message, hint: "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
         case .timeout:
             return .failed(.timeout, error.message, hint: "raise --timeout, or try again later")
         case .tls:

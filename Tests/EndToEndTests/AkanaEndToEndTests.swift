@@ -177,6 +177,19 @@ import Testing
         #expect(noTerminal.stderr.contains("--password-stdin"))
     }
 
+    /// On a terminal the password is asked for, and what is typed is not echoed.
+    @Test func thePasswordIsReadOnTheTerminalWithoutEcho() throws {
+        // Typed a second later, as a person would: input that arrives before the prompt is
+        // echoed by the terminal before offboard can turn echo off.
+        let command = "(sleep 1; echo offboard-demo) | script -qec '\(Binaries.path("offboard")) akana login --email admin@acme.example' /dev/null"
+        let result = try run("/bin/sh", ["-c", command], environment: env)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Password for admin@acme.example: "))
+        #expect(!result.stdout.contains("offboard-demo"), "no echo")
+        #expect(result.stdout.contains("logged in to \(emulator.baseURL) as admin@acme.example"))
+        #expect(sessionFile != nil)
+    }
+
     @Test func aSessionFileOthersCanReadIsRefused() throws {
         try login()
         let file = try #require(sessionFile)

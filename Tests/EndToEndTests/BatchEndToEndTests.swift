@@ -117,11 +117,12 @@ import Testing
         #expect(human.stderr.contains("stopped: credentials rejected"))
     }
 
-    @Test func ctrlCFinishesInFlightDeletionsAndReportsTheRest() throws {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func ctrlCFinishesInFlightDeletionsAndReportsTheRest(signal: Int32) throws {
         let emulator = try Emulator(["--seed-users", "20", "--latency", "400"])
         let ids = (1...20).map(Self.seeded)
         let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
-                                  signal: (SIGINT, after: 1.0))
+                                  signal: (signal, after: 1.0))
         #expect(result.status == 130)
         let lines = result.jsonLines()
         #expect(lines.count == 20, "every ID is reported")

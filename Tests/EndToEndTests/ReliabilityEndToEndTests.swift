@@ -89,6 +89,30 @@ import Testing
         #expect(errorKind(trickledLine) == "timeout")
     }
 
+    /// A listener whose accept queue is full never completes a handshake: only the connect
+    /// timeout ends the wait.
+    @Test func aServerThatNeverAcceptsIsCutOffAtTheConnectTimeout() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let fillers = (0..<4).map { _ in
+            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, length) } }
+            return client
+        }
+        defer { fillers.forEach { close($0) } }
+        let (result, line) = try delete("http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))", ["--connect-timeout", "1", "--retries", "0"])
+        #expect(result.status == 75)
+        #expect(errorKind(line) == "timeout")
+        #expect((line["error"] as? [String: Any])?["hint"] as? String == "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
+    }
+
     @Test func bodiesOverOneMebibyteAreCutOff() throws {
         let huge = String(repeating: "a", count: 2 << 20)
         let declared = try ScriptedServer { _, _ in .http(200, [("Content-Type", "text/plain")], body: huge) }
