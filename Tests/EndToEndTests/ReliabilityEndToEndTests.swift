@@ -44,6 +44,36 @@ import Testing
         #expect(datedLine["attempts"] as? Int == 1)
     }
 
+    /// One ID waiting out a Retry-After does not hold up the others.
+    @Test func oneIDsBackoffNeverBlocksTheOthers() throws {
+        let slow = "01931a73-8b00-7000-8000-00000000000a"
+        let server = try ScriptedServer { request, _ in
+            request.target.hasSuffix(slow) ? .http(503, [("Retry-After", "2")]) : .http(204)
+        }
+        // The slow ID's retries keep answering 503: it ends last, after the others finished.
+        let ids = [slow] + (1...5).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
+        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "--retries", "1",
+                                                                                   "--base-url", server.baseURL],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        let lines = result.jsonLines()
+        #expect(lines.count == 6)
+        #expect(lines.last?["id"] as? String == slow)
+        #expect(lines.last?["attempts"] as? Int == 2)
+        #expect(lines.dropLast().allSatisfy { $0["outcome"] as? String == "deleted" })
+    }
+
+    @Test func theEmulatorsRateLimitIsWaitedOut() throws {
+        let emulator = try Emulator(["--seed-users", "20", "--rate-limit", "5"])
+        let input = (1...20).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
+        let result = try run(Binaries.path("offboard"), ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "8", "--retries", "10"],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+        #expect(result.status == 0)
+        let lines = result.jsonLines()
+        #expect(lines.count == 20)
+        #expect(lines.allSatisfy { $0["outcome"] as? String == "deleted" })
+        #expect(lines.contains { ($0["attempts"] as? Int ?? 0) > 1 }, "some were rate-limited and retried")
+    }
+
     @Test func rateLimitsAfterAllRetriesAreTemporary() throws {
         let server = try ScriptedServer { _, _ in .http(429, [("Retry-After", "0")]) }
         let (result, line) = try delete(server.baseURL, ["--retries", "2"])
