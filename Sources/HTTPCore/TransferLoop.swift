@@ -52,15 +52,14 @@ public final class TransferLoop: @unchecked Sendable {
         startThread()
     }
 
-    /// Starts a transfer (at `due`, when given); `completion` runs on the loop thread.
-    public func submit(_ request: HTTPRequest, options: TransferOptions, due: ContinuousClock.Instant? = nil,
-                       completion: @escaping Completion) {
-        enqueue(.transfer(request, options, completion), due: due)
+    /// Starts a transfer; `completion` runs on the loop thread.
+    public func submit(_ request: HTTPRequest, options: TransferOptions, completion: @escaping Completion) {
+        enqueue(.transfer(request, options, completion), due: nil)
     }
 
-    /// Runs `job` on the loop thread, where completions run.
-    public func execute(_ job: @escaping @Sendable () -> Void) {
-        enqueue(.job(job), due: nil)
+    /// Runs `job` on the loop thread, where completions run (at `due`, when given).
+    public func execute(at due: ContinuousClock.Instant? = nil, _ job: @escaping @Sendable () -> Void) {
+        enqueue(.job(job), due: due)
     }
 
     /// Sends one request and waits for its end without blocking a thread of the pool.

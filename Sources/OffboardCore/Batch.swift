@@ -93,7 +93,7 @@ public struct Batch: Sendable {
             let driver = BatchDriver(batch: self, ids: ids, journal: journal, stop: stop, emit: emit) {
                 continuation.resume(returning: $0)
             }
-            loop.execute { driver.fill() }
+            loop.execute { driver.scheduleFill() }
         }
     }
 }
@@ -108,6 +108,8 @@ private final class BatchDriver: @unchecked Sendable {
         /// An earlier attempt may have been applied (no answer, timeout, 5xx), or `--rerun`.
         var earlierResultUnknown: Bool
         var started: ContinuousClock.Instant
+        /// What to report if no further attempt is made (the batch stops during a backoff).
+        var lastResult: DeletionResult?
     }
 
     let batch: Batch
@@ -120,12 +122,23 @@ private final class BatchDriver: @unchecked Sendable {
     let started: ContinuousClock.Instant
     var summary: BatchSummary
     var journalError: OffboardError?
+    /// The next ID never started.
     var next = 0
+    /// Transfers under way; `--concurrency` bounds it.
     var inFlight = 0
+    /// Retries waiting out their backoff, by ID index: they hold no slot meanwhile.
+    var waiting: [Int: Attempt] = [:]
+    /// Retries whose backoff is over, waiting for a slot (served before new IDs).
+    var ready: [Attempt] = []
     var nextStart: ContinuousClock.Instant
+    var rateTimerArmed = false
+    var fillScheduled = false
+    var watchingForStop = false
+    var finished = false
     var random = SystemRandomNumberGenerator()
     var service: any DeletionService { batch.service }
     var settings: BatchSettings { batch.settings }
+    var loop: TransferLoop { batch.loop }
 
     init(batch: Batch, ids: IDList, journal: Journal?, stop: StopRequest,
          emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
@@ -140,10 +153,31 @@ private final class BatchDriver: @unchecked Sendable {
         summary = BatchSummary(total: ids.count)
     }
 
-    /// Starts IDs until `concurrency` are in flight, then ends the batch once nothing is.
+    /// Runs `fill` once after the completions at hand are read, so the starts they allow go
+    /// out together (one journal fsync for all of them).
+    func scheduleFill() {
+        guard !fillScheduled, !finished else { return }
+        fillScheduled = true
+        loop.execute { [self] in fill() }
+    }
+
+    /// Starts retries and new IDs while slots are free, and ends the batch when nothing is left.
     func fill() {
-        while next < ids.count, inFlight < settings.concurrency, summary.stopReason == nil {
-            if stop.isRequested { summary.stopReason = .interrupted; break }
+        fillScheduled = false
+        guard !finished else { return }
+        if stop.isRequested, summary.stopReason == nil { summary.stopReason = .interrupted }
+        if summary.stopReason != nil {
+            // Nothing new starts, and waiting retries are not sent: report their last result.
+            for attempt in ready + waiting.values.sorted(by: { $0.index < $1.index }) { settle(attempt) }
+            ready.removeAll()
+            waiting.removeAll()
+            rateTimerArmed = false
+        }
+        var starting: [Attempt] = []
+        while inFlight + starting.count < settings.concurrency, !ready.isEmpty {
+            starting.append(ready.removeFirst())
+        }
+        while next < ids.count, inFlight + starting.count < settings.concurrency, summary.stopReason == nil, !rateTimerArmed {
             let index = next
             let prior = journal?.prior[index] ?? .none
             if prior == .done {
@@ -156,37 +190,75 @@ private final class BatchDriver: @unchecked Sendable {
                 next += 1
                 continue
             }
-            if let journal {
-                do throws(OffboardError) {
-                    try journal.ensurePending(through: index, ids: ids, groupSize: max(64, settings.concurrency * 8))
-                } catch {
-                    journalError = error
-                    summary.stopReason = .journalFailed
+            if settings.rate > 0 {
+                let now = clock.now
+                if nextStart > now {
+                    armRateTimer()
                     break
                 }
+                nextStart = max(now, nextStart) + .seconds(1.0 / settings.rate)
             }
-            var due: ContinuousClock.Instant?
-            if settings.rate > 0 {
-                due = nextStart
-                nextStart = max(clock.now, nextStart + .seconds(1.0 / settings.rate))
-            }
+            starting.append(Attempt(index: index, earlierResultUnknown: settings.rerun || prior == .unknown, started: clock.now))
             next += 1
-            inFlight += 1
-            send(Attempt(index: index, earlierResultUnknown: settings.rerun || prior == .unknown, started: clock.now), due: due)
         }
-        if inFlight == 0 { finish() }
+        start(starting)
+        if inFlight == 0, waiting.isEmpty, ready.isEmpty, !rateTimerArmed, next == ids.count || summary.stopReason != nil {
+            finish()
+        }
     }
 
-    func send(_ attempt: Attempt, due: ContinuousClock.Instant? = nil) {
+    /// Sends a round of attempts; the first attempts of new IDs get their durable `pending`
+    /// journal records first, all with one fsync.
+    func start(_ attempts: [Attempt]) {
+        let firsts = attempts.filter { $0.number == 0 }.map(\.index)
+        if let journal, !firsts.isEmpty {
+            do throws(OffboardError) {
+                try journal.markPending(firsts, ids: ids)
+            } catch {
+                journalError = error
+                summary.stopReason = .journalFailed
+                for index in firsts {
+                    record(DeletionResult(service: service.name, id: ids.id(at: index), line: ids.line(at: index),
+                                          verdict: .failed(.notAttempted, "not attempted: the journal could not be written")))
+                }
+                attempts.filter { $0.number > 0 }.forEach(settle)
+                return
+            }
+        }
+        for attempt in attempts { send(attempt) }
+    }
+
+    func send(_ attempt: Attempt) {
         var attempt = attempt
         attempt.number += 1
-        batch.loop.submit(service.deleteRequest(for: ids.id(at: attempt.index)), options: settings.transfer, due: due) { [self, attempt] outcome in
+        inFlight += 1
+        loop.submit(service.deleteRequest(for: ids.id(at: attempt.index)), options: settings.transfer) { [self, attempt] outcome in
             handle(outcome, of: attempt)
+        }
+    }
+
+    func armRateTimer() {
+        rateTimerArmed = true
+        watchForStop()
+        loop.execute(at: nextStart) { [self] in
+            rateTimerArmed = false
+            scheduleFill()
+        }
+    }
+
+    /// While nothing is in flight to wake the batch up, notice a Ctrl-C within 200 ms.
+    func watchForStop() {
+        guard !watchingForStop else { return }
+        watchingForStop = true
+        loop.execute(at: clock.now + .milliseconds(200)) { [self] in
+            watchingForStop = false
+            if stop.isRequested { scheduleFill() } else if !waiting.isEmpty || rateTimerArmed { watchForStop() }
         }
     }
 
     /// Reads one attempt's outcome: another attempt after a backoff, or the ID's result.
     func handle(_ outcome: Result<HTTPResponse, TransportError>, of attempt: Attempt) {
+        inFlight -= 1
         var attempt = attempt
         let id = ids.id(at: attempt.index)
         var verdict: Verdict
@@ -214,29 +286,44 @@ private final class BatchDriver: @unchecked Sendable {
             resultUnknown = error.mayHaveReachedServer
             verdict = .forTransportError(error)
         }
+        var retryWait: Duration?
         if transient {
             switch settings.retry.decide(retriesSoFar: attempt.number - 1, retryAfter: retryAfter, random: &random) {
-            case .retry(let wait):
-                // Other IDs go on meanwhile: the retry is scheduled, not slept on.
-                attempt.earlierResultUnknown = attempt.earlierResultUnknown || resultUnknown
-                send(attempt, due: clock.now + wait)
-                return
-            case .stop(let reason?):
-                verdict.error?.message += "; not retried: \(reason)"
-            case .stop(nil):
-                break
+            case .retry(let wait): retryWait = wait
+            case .stop(let reason?): verdict.error?.message += "; not retried: \(reason)"
+            case .stop(nil): break
             }
         }
         if verdict.outcome == .notFound, settings.ignoreNotFound {
             verdict.error = nil
         }
-        inFlight -= 1
-        record(DeletionResult(service: service.name, id: id, line: ids.line(at: attempt.index), verdict: verdict, status: status,
-                              attempts: attempt.number, duration: clock.now - attempt.started, problem: problem))
-        if verdict.error?.kind == .unauthorized, summary.stopReason == nil {
-            summary.stopReason = .credentialsRejected
+        let result = DeletionResult(service: service.name, id: id, line: ids.line(at: attempt.index), verdict: verdict, status: status,
+                                    attempts: attempt.number, duration: clock.now - attempt.started, problem: problem)
+        if let retryWait, summary.stopReason == nil, !stop.isRequested {
+            // The slot is free during the backoff: other IDs go on meanwhile.
+            attempt.earlierResultUnknown = attempt.earlierResultUnknown || resultUnknown
+            attempt.lastResult = result
+            waiting[attempt.index] = attempt
+            watchForStop()
+            loop.execute(at: clock.now + retryWait) { [self, index = attempt.index] in
+                guard let due = waiting.removeValue(forKey: index) else { return }  // settled by a stop
+                ready.append(due)
+                scheduleFill()
+            }
+        } else {
+            record(result)
+            if verdict.error?.kind == .unauthorized, summary.stopReason == nil {
+                summary.stopReason = .credentialsRejected
+            }
         }
-        fill()
+        scheduleFill()
+    }
+
+    /// Reports a retry that will not be sent because the batch stopped.
+    func settle(_ attempt: Attempt) {
+        guard var result = attempt.lastResult else { return }
+        result.verdict.error?.message += "; not retried: the batch stopped"
+        record(result)
     }
 
     func record(_ result: DeletionResult) {
@@ -253,6 +340,7 @@ private final class BatchDriver: @unchecked Sendable {
 
     /// Reports every ID not started (when the batch stopped early), and hands over the summary.
     func finish() {
+        finished = true
         if stop.isRequested, next < ids.count, summary.stopReason == nil { summary.stopReason = .interrupted }
         if let reason = summary.stopReason {
             let message: String

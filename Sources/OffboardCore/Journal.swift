@@ -15,15 +15,13 @@ public enum PriorResult: UInt8, Sendable {
 
 /// `--journal <path>`: an append-only NDJSON file that makes a batch safe to repeat after
 /// anything, `kill -9` included. A `pending` record is durable (fsync'd) before an ID's first
-/// request; its result record follows. Pending records are written in groups ahead of the
-/// requests, so the cost is one fsync per group, not per ID.
+/// request; its result record follows. Pending records are written in groups just before the
+/// requests, so the cost is one fsync per round of starts, not per ID.
 public final class Journal {
     public let path: String
     private let service: String
     private let baseURL: String
     private let fd: Int32
-    /// IDs (by index) from here on have no durable pending record yet.
-    private var pendingEnd = 0
     /// What the file held for each ID of this run, by index.
     public let prior: [PriorResult]
     /// Lines that did not parse (a crash in the middle of a write leaves one).
@@ -58,15 +56,13 @@ public final class Journal {
 
     deinit { close(fd) }
 
-    /// Makes the pending record of the ID at `index` durable before its first request: writes
-    /// records for a group of IDs from there (skipping those done earlier) and fsyncs once, so
-    /// most starts cost nothing.
-    public func ensurePending(through index: Int, ids: IDList, groupSize: Int) throws(OffboardError) {
-        guard index >= pendingEnd else { return }
-        let end = min(ids.count, max(index + 1, pendingEnd + groupSize))
+    /// Makes `pending` records durable for IDs about to get their first request: one write
+    /// and one fsync for the whole round. Only IDs really starting get one, so after a crash
+    /// no ID that was never sent reads back as "result unknown".
+    public func markPending(_ indices: [Int], ids: IDList) throws(OffboardError) {
         var text = ""
         let at = rfc3339Now()
-        for position in pendingEnd..<end where prior[position] != .done {
+        for position in indices {
             var members: [(String, JSONValue)] = [("service", .string(service)), ("id", .string(ids.id(at: position)))]
             if let line = ids.line(at: position) { members.append(("line", .number(String(line)))) }
             members += [("outcome", .string("pending")), ("at", .string(at)), ("baseUrl", .string(baseURL))]
@@ -75,7 +71,6 @@ public final class Journal {
         }
         try append(text)
         try sync()
-        pendingEnd = end
     }
 
     /// Appends a result record (durable at the next group of pending records, or at `sync`).
