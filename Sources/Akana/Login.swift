@@ -44,6 +44,12 @@ public enum AkanaLogin {
             throw OffboardError(.notAuthorized, "the login answer named an unusable tenant in its cookie \(quotedForMessage(Substring(auth.name)))")
         }
         let csrf = cookies.first { $0.name == "Csrf-Token_\(tenant)" }?.value
+        do throws(OffboardError) {
+            try checkSecret(auth.value, source: "the AtmoAuthToken cookie")
+            if let csrf { try checkSecret(csrf, source: "the Csrf-Token cookie") }
+        } catch {
+            throw OffboardError(.notAuthorized, error.message)
+        }
         return AkanaCredentials(tenant: tenant, authToken: auth.value, csrfToken: csrf)
     }
 }

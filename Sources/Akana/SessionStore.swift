@@ -59,13 +59,19 @@ public struct AkanaSessionStore: Sendable {
         return AkanaSessionStore(directory: home + "/.local/state/offboard")
     }
 
-    /// `https://developer.acme.com` → `…/akana-https-developer.acme.com.json`.
+    /// `https://developer.acme.com:8443` → `…/akana-https-developer.acme.com_3A8443.json`:
+    /// every byte but letters, digits, `.` and `-` is written `_XX`, so two base URLs never share a file.
     public func path(for baseURL: String) -> String {
         var name = "akana-"
-        for scalar in baseURL.replacingFirst("://", with: "-").unicodeScalars {
-            let keep = scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                || scalar == "." || scalar == "-"
-            name.unicodeScalars.append(keep ? scalar : "_")
+        let hex = Array("0123456789ABCDEF")
+        for byte in baseURL.replacingFirst("://", with: "-").utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                name.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                name += "_\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
+            }
         }
         return "\(directory)/\(name).json"
     }

@@ -9,7 +9,7 @@ public struct Trace: Sendable {
 
     func info(_ text: String) {
         for line in text.split(whereSeparator: \.isNewline) {
-            write("* \(line)")
+            write("* \(Trace.redacted(infoLine: String(line)))")
         }
     }
 
@@ -26,6 +26,21 @@ public struct Trace: Sendable {
 
     func body(byteCount: Int, outgoing: Bool) {
         write("\(outgoing ? ">" : "<") [\(byteCount) bytes of body]")
+    }
+
+    /// libcurl's HTTP/2 info lines carry request headers in brackets:
+    /// `h2h3 [authorization: Bearer …]` (7.88), `[HTTP/2] [1] [cookie: …]` (8.x).
+    static func redacted(infoLine line: String) -> String {
+        guard line.contains("[") else { return line }
+        var out = ""
+        var rest = Substring(line)
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            out += rest[...open]
+            out += redacted(headerLine: String(rest[rest.index(after: open)..<close]))
+            out += "]"
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     static func redacted(headerLine line: String) -> String {

@@ -39,12 +39,15 @@ final class Transfer {
             offboard_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
             offboard_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0),
             offboard_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
-            offboard_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(options.timeout.milliseconds)),
-            offboard_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout.milliseconds)),
+            // 0 would mean "no limit" to libcurl.
+            offboard_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(options.timeout.milliseconds))),
+            offboard_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout.milliseconds))),
             offboard_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes)),
             offboard_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0 : 1),
             offboard_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0 : 2),
-            offboard_easy_setopt_long(handle, CURLOPT_PIPEWAIT, 1),
+            // Waiting for a connection to multiplex on only pays off where HTTP/2 can be
+            // negotiated (TLS); on plain HTTP/1.1 it would hold the first round back.
+            offboard_easy_setopt_long(handle, CURLOPT_PIPEWAIT, request.url.hasPrefix("https://") ? 1 : 0),
             offboard_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent),
             offboard_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
             offboard_easy_setopt_write_callback(handle, Transfer.onBody),
@@ -109,11 +112,12 @@ final class Transfer {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
-             CURLE_SSL_CLIENTCERT:
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
+             CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tls
+        case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ENGINE_NOTFOUND,
+             CURLE_SSL_CLIENTCERT:
+            return .local  // our own files or settings, e.g. a --cacert that is not PEM
         case CURLE_FILESIZE_EXCEEDED:
             return .responseTooLarge
         case CURLE_WRITE_ERROR where bodyTooLarge:

@@ -49,7 +49,9 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// 127.0.0.0/8, ::1 and localhost: plain HTTP there never crosses a network.
     public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
 
@@ -79,12 +81,21 @@ public struct SecretFile {
             throw OffboardError(.configuration, "\(option) \(path) is empty — put the secret on its first line")
         }
         value = String(decoding: bytes, as: UTF8.self)
+        try checkSecret(value, source: "\(option) \(path)")
         var info = stat()
         if fstat(fileno(stream), &info) == 0, info.st_mode & 0o077 != 0 {
             warning = "\(option) \(path) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))) — run chmod 600 \(path)"
         } else {
             warning = nil
         }
+    }
+}
+
+/// A credential must be one token of printable ASCII: anything else (a second line, a space,
+/// a control character) would be sent as extra header lines, or shown unredacted in a trace.
+public func checkSecret(_ value: String, source: String) throws(OffboardError) {
+    guard value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        throw OffboardError(.configuration, "\(source) holds spaces, line breaks or other characters no credential has — it must contain the secret alone, on one line")
     }
 }
 

@@ -76,7 +76,7 @@ extension Verdict {
         case .responseTooLarge, .malformedResponse:
             return .failed(.unexpectedResponse, error.message)
         case .local:
-            return .failed(.configuration, error.message)
+            return .failed(.configuration, error.message, hint: "check --cacert and the other local settings")
         }
     }
 }

@@ -21,31 +21,47 @@ public final class Journal {
     public let path: String
     private let service: String
     private let baseURL: String
-    private let fd: Int32
+    private var fd: Int32 = -1
+    private let sizeWhenRead: Int
+    private let needsNewline: Bool
     /// What the file held for each ID of this run, by index.
     public let prior: [PriorResult]
     /// Lines that did not parse (a crash in the middle of a write leaves one).
     public let damagedLines: Int
 
-    /// Opens or creates the journal and reads what it holds for these IDs.
+    /// Reads what the journal holds for these IDs (a missing file holds nothing). Nothing is
+    /// written until `beginWriting`.
     public init(path: String, service: String, baseURL: String, ids: IDList, ignoreNotFound: Bool) throws(OffboardError) {
         self.path = path
         self.service = service
         self.baseURL = baseURL
-        let (known, damaged, endsWithNewline) = try Journal.read(path: path, service: service, baseURL: baseURL, suffix: ids.suffix,
-                                                                 ignoreNotFound: ignoreNotFound)
+        let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, baseURL: baseURL,
+                                                                       suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
         prior = ids.uuids.map { known[$0] ?? .none }
         damagedLines = damaged
-        let isNew = access(path, F_OK) != 0
+        sizeWhenRead = size
+        needsNewline = !endsWithNewline
+    }
+
+    /// Opens the file for this run: created if new (mode 0600, with a header record), locked
+    /// against a second run using it at the same time.
+    public func beginWriting() throws(OffboardError) {
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
         }
-        if !endsWithNewline {
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            throw OffboardError(.usage, "another offboard run is using --journal \(path) — wait for it to end, or use another journal")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int(info.st_size) == sizeWhenRead else {
+            throw OffboardError(.usage, "--journal \(path) changed while it was being read (another run?) — run again")
+        }
+        if needsNewline {
             // Finish a torn last line, so the next record starts on a line of its own.
             try append("\n")
         }
-        if isNew {
+        if sizeWhenRead == 0 {
             try append(JSONValue.object([
                 ("journal", .string("offboard")), ("version", .number("1")),
                 ("service", .string(service)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
@@ -54,7 +70,7 @@ public final class Journal {
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Makes `pending` records durable for IDs about to get their first request: one write
     /// and one fsync for the whole round. Only IDs really starting get one, so after a crash
@@ -105,15 +121,16 @@ public final class Journal {
 
     /// The last state of each ID the file names, and how many lines were damaged.
     private static func read(path: String, service: String, baseURL: String, suffix: String,
-                             ignoreNotFound: Bool) throws(OffboardError) -> ([UUID128: PriorResult], Int, Bool) {
+                             ignoreNotFound: Bool) throws(OffboardError) -> ([UUID128: PriorResult], Int, Bool, Int) {
         guard let stream = fopen(path, "r") else {
-            if errno == ENOENT { return ([:], 0, true) }
+            if errno == ENOENT { return ([:], 0, true, 0) }
             throw OffboardError(.configuration, "cannot read --journal \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(stream) }
         var known: [UUID128: PriorResult] = [:]
         var damaged = 0
         var endsWithNewline = true
+        var size = 0
         var buffer: UnsafeMutablePointer<CChar>? = nil
         var capacity = 0
         defer { free(buffer) }
@@ -121,6 +138,7 @@ public final class Journal {
             let length = getline(&buffer, &capacity, stream)
             guard length > 0, let buffer else { break }
             let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+            size += length
             endsWithNewline = bytes[length - 1] == 0x0A
             guard let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length))) else {
                 damaged += 1
@@ -134,7 +152,7 @@ public final class Journal {
                   let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { continue }
             known[uuid] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
         }
-        return (known, damaged, endsWithNewline)
+        return (known, damaged, endsWithNewline, size)
     }
 
     static func prior(outcome: String, errorKind: String?, ignoreNotFound: Bool) -> PriorResult {

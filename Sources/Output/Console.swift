@@ -7,15 +7,21 @@ import Glibc
 public struct Console: Sendable {
     public let colorOnStdout: Bool
     public let colorOnStderr: Bool
+    /// Called when a write to stdout finds it closed (`offboard … | head -1`).
+    private let onStdoutClosed: (@Sendable () -> Void)?
 
     /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR` (https://no-color.org).
-    public init(noColor: Bool) {
+    public init(noColor: Bool, onStdoutClosed: (@Sendable () -> Void)? = nil) {
+        self.onStdoutClosed = onStdoutClosed
         let allowed = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         colorOnStdout = allowed && isatty(STDOUT_FILENO) == 1
         colorOnStderr = allowed && isatty(STDERR_FILENO) == 1
     }
 
-    public func out(_ line: String) { Console.write(line + "\n", to: STDOUT_FILENO) }
+    public func out(_ line: String) {
+        if !Console.write(line + "\n", to: STDOUT_FILENO) { onStdoutClosed?() }
+    }
+
     public func err(_ line: String) { Console.write(line + "\n", to: STDERR_FILENO) }
 
     public func error(_ message: String) { err(paint("error:", .red, on: colorOnStderr) + " " + message) }
@@ -29,18 +35,32 @@ public struct Console: Sendable {
         enabled ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
     }
 
-    static func write(_ text: String, to fd: Int32) {
+    /// False when the stream is closed (EPIPE; SIGPIPE is ignored) or failing.
+    @discardableResult
+    static func write(_ text: String, to fd: Int32) -> Bool {
         var text = text
-        text.withUTF8 { buffer in
+        return text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return  // a closed pipe: nothing more can be said there
+                    return false
                 }
                 offset += written
             }
+            return true
         }
+    }
+
+    /// Server-sent text made safe for a terminal: control characters (ESC included) are
+    /// shown escaped, so a response cannot move the cursor or recolour the screen.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            out += scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? scalar.escaped(asASCII: true) : String(scalar)
+        }
+        return out
     }
 }

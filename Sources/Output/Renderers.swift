@@ -43,7 +43,7 @@ public struct HumanRenderer: ResultRenderer {
             return
         }
         if let warning = result.verdict.warning {
-            console.warning("\(result.id)\(place): \(warning)")
+            console.warning("\(result.id)\(place): \(Console.printable(warning))")
         }
         guard !quiet else { return }
         let paint = { (text: String) in console.paint(text, .green, on: console.colorOnStdout) }
@@ -62,9 +62,9 @@ public struct HumanRenderer: ResultRenderer {
 
     private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
         let status = result.status.map { " (HTTP \($0))" } ?? ""
-        console.error("\(result.id)\(place): \(error.message)\(status)")
+        console.error("\(result.id)\(place): \(Console.printable(error.message))\(status)")
         if let problem = result.problem {
-            for line in HumanRenderer.fields(of: problem) { console.err("  \(line)") }
+            for line in HumanRenderer.fields(of: problem) { console.err("  \(Console.printable(line))") }
         }
         if let hint = error.hint {
             console.err("  " + console.paint("hint:", .dim, on: console.colorOnStderr) + " \(hint)")

@@ -27,13 +27,14 @@ struct ConnectionOptions: ParsableArguments {
     var noColor = false
 
     mutating func validate() throws {
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard connectTimeout > 0, connectTimeout.isFinite else {
-            throw ValidationError("--connect-timeout must be a positive number of seconds")
+        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be from 0.001 to 86400 seconds") }
+        guard connectTimeout > 0, connectTimeout <= 86_400 else {
+            throw ValidationError("--connect-timeout must be from 0.001 to 86400 seconds")
         }
     }
 
-    var console: Console { Console(noColor: noColor) }
+    /// A closed stdout (`offboard … | head -1`) stops a batch as Ctrl-C does.
+    var console: Console { Console(noColor: noColor, onStdoutClosed: { Interrupts.stop.request() }) }
 
     var transferOptions: TransferOptions {
         TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout), caFile: cacert, insecure: insecure)

@@ -53,7 +53,9 @@ struct DeleteOptions: ParsableArguments {
         guard (1...64).contains(concurrency) else {
             throw ValidationError("--concurrency must be from 1 to 64 (got \(concurrency))")
         }
-        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 (no cap) or a positive number") }
+        guard rate == 0 || (0.001...100_000).contains(rate) else {
+            throw ValidationError("--rate must be 0 (no cap) or from 0.001 to 100000 deletions per second")
+        }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
     }
 

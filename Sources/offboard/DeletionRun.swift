@@ -49,6 +49,8 @@ struct DeletionRun {
             }
         }
 
+        if !options.dryRun { try journal?.beginWriting() }
+
         let renderer: any ResultRenderer = options.format == .json
             ? JSONRenderer(console: console)
             : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
@@ -75,7 +77,9 @@ func secret(file: String?, option: String, environment: String, console: Console
         if let warning = secret.warning { console.warning(warning) }
         return secret.value
     }
-    return environmentValue(environment)
+    guard let value = environmentValue(environment) else { return nil }
+    try checkSecret(value, source: environment)
+    return value
 }
 
 /// Ctrl-C (and SIGTERM): the first stops new deletions and lets in-flight ones finish and
@@ -84,6 +88,9 @@ enum Interrupts {
     static let stop = StopRequest()
 
     static func install() {
+        _ = stop  // initialised here, not first in a signal handler
+        // Writes to a closed pipe fail with EPIPE instead of killing the run mid-batch.
+        signal(SIGPIPE, SIG_IGN)
         let handler: @convention(c) (Int32) -> Void = { _ in
             if Interrupts.stop.isRequested { _exit(130) }
             Interrupts.stop.request()

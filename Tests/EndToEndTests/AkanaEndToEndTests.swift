@@ -205,7 +205,7 @@ import Testing
         let closed = "http://127.0.0.1:\(port)"
         let folder = stateHome + "/offboard"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = "\(folder)/akana-http-127.0.0.1_\(port).json"
+        let file = "\(folder)/akana-http-127.0.0.1_3A\(port).json"
         let session = #"{"service":"akana","baseUrl":"\#(closed)","email":"a@b","tenant":"acmepaymentscorp","authToken":"TokenID%3Dx","csrfToken":"TokenID%3Dy","createdAt":""}"#
         #expect(FileManager.default.createFile(atPath: file, contents: Data(session.utf8), attributes: [.posixPermissions: 0o600]))
 

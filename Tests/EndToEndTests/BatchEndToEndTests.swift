@@ -45,6 +45,10 @@ import Testing
         #expect(request["method"] as? String == "DELETE")
         #expect((request["headers"] as? [String: String])?["Authorization"] == "Bearer sk_test_…(redacted)")
         #expect(try emulator.toriiDeleteRequests() == 0)
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        let withJournal = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(1), "--dry-run", "--journal", journal])
+        #expect(withJournal.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: journal), "a dry run writes no journal")
     }
 
     /// `script` gives offboard a real terminal; what the test writes is typed at the prompt.
@@ -132,6 +136,58 @@ import Testing
         #expect(deleted.count >= 2 && notAttempted.count >= 10)
         let reallyDeleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
         #expect(reallyDeleted == deleted.count, "nothing deleted goes unreported")
+    }
+
+    @Test func aStopAlsoStopsDeletionsScheduledByRate() throws {
+        let emulator = try Emulator(["--seed-users", "4"])
+        let ids = (1...4).map(Self.seeded)
+        let interrupted = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "0.5", "--concurrency", "4"],
+                                       signal: (SIGINT, after: 0.7))
+        #expect(interrupted.status == 130)
+        let lines = interrupted.jsonLines()
+        #expect(lines.count == 4)
+        #expect(lines.filter { $0["outcome"] as? String == "deleted" }.count == 1)
+        #expect(try emulator.toriiDeleteRequests() == 1, "nothing scheduled is sent after Ctrl-C")
+
+        let rejected = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "2"],
+                               environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": emulator.baseURL])
+        #expect(rejected.status == 77)
+        #expect(rejected.jsonLines().dropFirst().allSatisfy { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" })
+        #expect(try emulator.toriiDeleteRequests() == 2)
+    }
+
+    /// Only IDs really sent get a `pending` record: after a crash, an ID never sent is not
+    /// mistaken for one whose result is unknown (a 403 of another environment is not a confirmation).
+    @Test func aCrashDoesNotTurnUnsentIDsIntoUnknownResults() throws {
+        let emulator = try Emulator(["--seed-users", "1", "--latency", "1500"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let arguments = ["torii", "delete", Self.seeded(1), "01931a73-8b00-7000-8000-0000000000f1", "--yes", "--json",
+                         "--concurrency", "1", "--journal", journal]
+        let killed = try offboard(emulator.baseURL, arguments, signal: (SIGKILL, after: 0.5))
+        #expect(killed.status == SIGKILL)
+        let resumed = try offboard(emulator.baseURL, arguments)
+        let other = try #require(resumed.jsonLines().first { $0["id"] as? String == "01931a73-8b00-7000-8000-0000000000f1" })
+        #expect(other["outcome"] as? String == "failed")
+        #expect((other["error"] as? [String: Any])?["kind"] as? String == "forbidden")
+        #expect(resumed.status == 1)
+    }
+
+    @Test func aClosedOutputStopsTheBatchAndNothingDeletedGoesUnrecorded() throws {
+        let emulator = try Emulator(["--seed-users", "100", "--latency", "50"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let ids = (1...100).map(Self.seeded).joined(separator: " ")
+        let script = "\(Binaries.path("offboard")) torii delete \(ids) --yes --json --concurrency 2 --journal \(journal) | head -1; echo \"status ${PIPESTATUS[0]}\" >&2"
+        let result = try run("/bin/bash", ["-c", script],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+        #expect(result.stderr.contains("status 130"))
+        let records = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        let deletedInJournal = records.filter { $0.contains("\"outcome\":\"deleted\"") }.count
+        let deletedOnServer = (try emulator.state()["torii"] as? [String: Any]).flatMap { $0["users"] as? [[String: Any]] }?
+            .filter { $0["state"] as? String == "deleted" }.count
+        #expect(deletedInJournal == deletedOnServer)
+        #expect(deletedInJournal < 100)
     }
 
     @Test func theJournalMakesARunSafeToRepeatAfterKill9() throws {

@@ -44,7 +44,7 @@ import Testing
         #expect(datedLine["attempts"] as? Int == 1)
     }
 
-    /// One ID waiting out a Retry-After does not hold up the others.
+    /// One ID waiting out a Retry-After does not hold up the others, even at --concurrency 1.
     @Test func oneIDsBackoffNeverBlocksTheOthers() throws {
         let slow = "01931a73-8b00-7000-8000-00000000000a"
         let server = try ScriptedServer { request, _ in
@@ -52,7 +52,7 @@ import Testing
         }
         // The slow ID's retries keep answering 503: it ends last, after the others finished.
         let ids = [slow] + (1...5).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
-        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "--retries", "1",
+        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "1", "--retries", "1",
                                                                                    "--base-url", server.baseURL],
                              environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
         let lines = result.jsonLines()
@@ -278,5 +278,10 @@ import Testing
         let unreadable = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/missing.pem"], environment: env)
         #expect(unreadable.status == 78)
         #expect(unreadable.stderr.contains("cannot read --cacert"))
+
+        FileManager.default.createFile(atPath: folder + "/garbage.pem", contents: Data("garbage\n".utf8))
+        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/garbage.pem"], environment: env)
+        #expect(malformed.status == 78)
+        #expect((malformed.jsonLines().first?["error"] as? [String: Any])?["kind"] as? String == "configuration")
     }
 }

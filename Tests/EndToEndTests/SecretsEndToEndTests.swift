@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    /// A credential with a second line or a space would become extra header lines: refused.
+    @Test func aCredentialThatIsNotOneTokenIsRefused() throws {
+        let emulator = try Emulator()
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: keyFile, contents: Data("sk_test_emulator\nsk_live_\(Self.toriiSecret)\n".utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
+        let fromFile = try run(Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "-v", "--secret-key-file", keyFile],
+                               environment: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(fromFile.status == 78)
+        #expect(fromFile.stderr.contains("must contain the secret alone, on one line"))
+        #expect(!fromFile.stderr.contains(Self.toriiSecret))
+        let fromEnvironment = try run(Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes"],
+                                      environment: ["TORII_BASE_URL": emulator.baseURL, "TORII_SECRET_KEY": "sk_test_a b"])
+        #expect(fromEnvironment.status == 78)
+        #expect(try emulator.toriiDeleteRequests() == 0)
+    }
+
     @Test func akanaPasswordsAndTokensNeverAppear() throws {
         let emulator = try Emulator()
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)").path

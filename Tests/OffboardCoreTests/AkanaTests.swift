@@ -114,7 +114,8 @@ import Testing
     @Test func savesWithMode0600AndLoadsBack() throws {
         try store.save(session)
         let path = store.path(for: session.baseURL)
-        #expect(path.hasSuffix("/akana-https-dev.acme.com_8443.json"))
+        #expect(path.hasSuffix("/akana-https-dev.acme.com_3A8443.json"))
+        #expect(store.path(for: "https://dev.acme.com/8443") != path)
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
         #expect(try FileManager.default.attributesOfItem(atPath: store.directory)[.posixPermissions] as? Int == 0o700)
         #expect(try store.load(baseURL: session.baseURL) == session)

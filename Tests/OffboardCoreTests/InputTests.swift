@@ -41,6 +41,7 @@ import Torii
         #expect(url.isLoopback)
         #expect(try BaseURL("https://api.torii.so", source: "x").isHTTPS)
         #expect(try BaseURL("http://[::1]:80", source: "x").isLoopback)
+        #expect(try !BaseURL("http://127.evil.example", source: "x").isLoopback)
     }
 
     @Test(arguments: ["api.torii.so", "ftp://x", "https://", "https://user:pw@x", "https://x?y", "https://x#f",
@@ -59,6 +60,11 @@ import Torii
         #expect(Redaction.headerValue(name: "X-Csrf-Token_acme", value: "secret") == "…(redacted)")
         #expect(Redaction.headerValue(name: "Accept", value: "text/plain") == "text/plain")
         #expect(Trace.redacted(headerLine: "authorization: Bearer sk_live_SECRET") == "authorization: Bearer sk_live_…(redacted)")
+        // HTTP/2 request headers appear in libcurl's info lines (7.88 and 8.x forms).
+        #expect(Trace.redacted(infoLine: "h2h3 [authorization: Bearer sk_test_SECRET]") == "h2h3 [authorization: Bearer sk_test_…(redacted)]")
+        #expect(Trace.redacted(infoLine: "[HTTP/2] [1] [cookie: AtmoAuthToken_a=SECRET] [x-csrf-token_a: SECRET]")
+            == "[HTTP/2] [1] [cookie: AtmoAuthToken_a=…(redacted)] [x-csrf-token_a: …(redacted)]")
+        #expect(Trace.redacted(infoLine: "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)") == "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)")
     }
 }
 
