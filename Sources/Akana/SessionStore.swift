@@ -86,7 +86,9 @@ public struct AkanaSessionStore: Sendable {
         return session
     }
 
-    private func read(path: String) throws(OffboardError) -> AkanaSession? {
+    /// - Parameter forUse: false when only the base URL is wanted (listing sessions for
+    ///   logout), so a file refused for its mode still shows.
+    private func read(path: String, forUse: Bool = true) throws(OffboardError) -> AkanaSession? {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
@@ -100,7 +102,7 @@ public struct AkanaSessionStore: Sendable {
         guard info.st_uid == getuid() else {
             throw OffboardError(.configuration, "the session file \(path) belongs to another user — remove it and run `offboard akana login` again")
         }
-        guard info.st_mode & 0o077 == 0 else {
+        guard info.st_mode & 0o077 == 0 || !forUse else {
             throw OffboardError(.configuration, "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again")
         }
         var bytes: [UInt8] = []
@@ -152,7 +154,7 @@ public struct AkanaSessionStore: Sendable {
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard name.hasPrefix("akana-"), name.hasSuffix(".json"),
-                  let session = try? read(path: "\(directory)/\(name)") else { continue }
+                  let session = try? read(path: "\(directory)/\(name)", forUse: false) else { continue }
             urls.append(session.baseURL)
         }
         return urls.sorted()

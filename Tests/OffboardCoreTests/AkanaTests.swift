@@ -130,5 +130,6 @@ import Testing
         let path = store.path(for: session.baseURL)
         chmod(path, 0o640)
         #expect(throws: OffboardError.self) { try store.load(baseURL: session.baseURL) }
+        #expect(store.savedBaseURLs() == [session.baseURL], "still listed, so logout can remove it")
     }
 }
