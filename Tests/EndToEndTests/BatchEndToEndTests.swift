@@ -7,9 +7,10 @@ import Testing
     static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
 
     func offboard(_ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
-                  signal: (Int32, after: TimeInterval)? = nil) throws -> RunResult {
+                  signal: (Int32, after: TimeInterval)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
         try run(Binaries.path("offboard"), arguments,
-                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin, signal: signal)
+                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin,
+                signal: signal, thenAgain: thenAgain)
     }
 
     func seededUsers(_ emulator: Emulator) throws -> [String: [String: Any]] {
@@ -136,6 +137,15 @@ import Testing
         #expect(deleted.count >= 2 && notAttempted.count >= 10)
         let reallyDeleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
         #expect(reallyDeleted == deleted.count, "nothing deleted goes unreported")
+    }
+
+    @Test func aSecondCtrlCExitsAtOnce() throws {
+        let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
+        let ids = (1...4).map(Self.seeded)
+        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
+                                  signal: (SIGINT, after: 0.5), thenAgain: 0.5)
+        #expect(result.status == 130)
+        #expect(result.jsonLines().isEmpty, "gone before the in-flight deletions answered")
     }
 
     @Test func aStopAlsoStopsDeletionsScheduledByRate() throws {

@@ -34,9 +34,10 @@ struct RunResult {
 }
 
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
-/// With `signal`, that signal is sent once the given time has passed (Ctrl-C, `kill -9`).
+/// With `signal`, that signal is sent once the given time has passed (Ctrl-C, `kill -9`);
+/// `thenAgain` sends it a second time that much later.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-         signal: (Int32, after: TimeInterval)? = nil) throws -> RunResult {
+         signal: (Int32, after: TimeInterval)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -64,6 +65,10 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     if let (number, delay) = signal {
         Thread.sleep(forTimeInterval: delay)
         kill(process.processIdentifier, number)
+        if let thenAgain {
+            Thread.sleep(forTimeInterval: thenAgain)
+            kill(process.processIdentifier, number)
+        }
     }
     process.waitUntilExit()
     return RunResult(stdout: try String(contentsOf: outURL, encoding: .utf8),
