@@ -46,6 +46,7 @@ public struct Trace: Sendable {
     static func redacted(headerLine line: String) -> String {
         guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("HTTP/") else { return line }
         let name = String(line[..<colon])
+        guard Redaction.isSensitive(headerName: name) else { return line }
         let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
         return "\(name): \(Redaction.headerValue(name: name, value: value))"
     }

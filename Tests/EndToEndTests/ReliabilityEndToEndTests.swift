@@ -279,6 +279,23 @@ import Testing
         #expect(unreadable.status == 78)
         #expect(unreadable.stderr.contains("cannot read --cacert"))
 
+        // Over HTTP/2 libcurl writes the request headers as info lines: redacted as well.
+        let h2Port = try closedPort()
+        let h2 = Process()
+        h2.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        h2.arguments = ["s_server", "-accept", "127.0.0.1:\(h2Port)", "-cert", cert, "-key", key, "-alpn", "h2", "-www", "-quiet"]
+        h2.standardOutput = FileHandle.nullDevice
+        h2.standardError = FileHandle.nullDevice
+        try h2.run()
+        defer { kill(h2.processIdentifier, SIGKILL); h2.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let traced = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes", "-v",
+                                                         "--retries", "0", "--timeout", "2", "--base-url", "https://127.0.0.1:\(h2Port)", "--cacert", cert],
+                             environment: ["TORII_SECRET_KEY": "sk_test_H2SECRET42"])
+        #expect(traced.stderr.contains("using HTTP/2"))
+        #expect(traced.stderr.contains("[authorization: Bearer sk_test_…(redacted)]"))
+        #expect(!traced.stderr.contains("H2SECRET42"))
+
         FileManager.default.createFile(atPath: folder + "/garbage.pem", contents: Data("garbage\n".utf8))
         let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/garbage.pem"], environment: env)
         #expect(malformed.status == 78)
