@@ -105,14 +105,7 @@ public struct AkanaSessionStore: Sendable {
         guard info.st_mode & 0o077 == 0 || !forUse else {
             throw OffboardError(.configuration, "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again")
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = Glibc.read(fd, &chunk, chunk.count)
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
-        }
-        guard let json = JSONValue.parse(bytes), let session = AkanaSession(json: json) else {
+        guard let bytes = readAll(fd, limit: 1 << 20), let json = JSONValue.parse(bytes), let session = AkanaSession(json: json) else {
             throw OffboardError(.configuration, "the session file \(path) is damaged — remove it and run `offboard akana login` again")
         }
         return session
@@ -129,11 +122,10 @@ public struct AkanaSessionStore: Sendable {
             throw OffboardError(.configuration, "cannot write the session file \(temporary): \(String(cString: strerror(errno)))")
         }
         fchmod(fd, 0o600)
-        let text = session.json.serialized + "\n"
-        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        let written = writeAll(session.json.serialized + "\n", to: fd)
         let synced = fsync(fd) == 0
         close(fd)
-        guard written == text.utf8.count, synced, rename(temporary, path) == 0 else {
+        guard written, synced, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw OffboardError(.configuration, "cannot write the session file \(path): \(reason)")

@@ -9,6 +9,14 @@ public struct HTTPHeader: Sendable, Equatable {
     }
 }
 
+extension Array where Element == HTTPHeader {
+    /// The values of every header of that name (names compare case-insensitively), in order.
+    public func values(named name: String) -> [String] {
+        let wanted = name.lowercased()
+        return filter { $0.name.lowercased() == wanted }.map(\.value)
+    }
+}
+
 /// What to send. The URL is already fully encoded: HTTPCore never rewrites it.
 public struct HTTPRequest: Sendable, Equatable {
     public var method: String
@@ -24,7 +32,7 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.values(named: name).first
     }
 }
 
@@ -47,14 +55,12 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The first header of that name.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        headers.values(named: name).first
     }
 
     /// Every header of that name, in order (e.g. several `Set-Cookie`).
     public func headers(named name: String) -> [String] {
-        let wanted = name.lowercased()
-        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+        headers.values(named: name)
     }
 
     /// The media type without parameters, lower-cased: `application/problem+json`.

@@ -62,19 +62,13 @@ public struct SecretFile {
 
     /// - Parameter option: the option that named the file, for messages.
     public init(path: String, option: String) throws(OffboardError) {
-        guard let stream = fopen(path, "r") else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             throw OffboardError(.configuration, "cannot read \(option) \(path): \(String(cString: strerror(errno))) — check the path and its permissions")
         }
-        defer { fclose(stream) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, stream)
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-            if bytes.count > 64 * 1024 {
-                throw OffboardError(.configuration, "\(option) \(path) is larger than 64 KiB: it does not look like a key file")
-            }
+        defer { close(fd) }
+        guard var bytes = readAll(fd, limit: 64 * 1024) else {
+            throw OffboardError(.configuration, "cannot read \(option) \(path): it is larger than 64 KiB or unreadable, so it does not look like a key file")
         }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else {
@@ -83,7 +77,7 @@ public struct SecretFile {
         value = String(decoding: bytes, as: UTF8.self)
         try checkSecret(value, source: "\(option) \(path)")
         var info = stat()
-        if fstat(fileno(stream), &info) == 0, info.st_mode & 0o077 != 0 {
+        if fstat(fd, &info) == 0, info.st_mode & 0o077 != 0 {
             warning = "\(option) \(path) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))) — run chmod 600 \(path)"
         } else {
             warning = nil

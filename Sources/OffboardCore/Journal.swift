@@ -103,18 +103,7 @@ public final class Journal {
     }
 
     private func append(_ text: String) throws(OffboardError) {
-        guard !text.isEmpty else { return }
-        var text = text
-        let complete = text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
-                offset += written
-            }
-            return true
-        }
-        guard complete else {
+        guard writeAll(text, to: fd) else {
             throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
         }
     }

@@ -1,3 +1,4 @@
+import OffboardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,19 +39,7 @@ public struct Console: Sendable {
     /// False when the stream is closed (EPIPE; SIGPIPE is ignored) or failing.
     @discardableResult
     static func write(_ text: String, to fd: Int32) -> Bool {
-        var text = text
-        return text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
+        writeAll(text, to: fd)
     }
 
     /// Server-sent text made safe for a terminal: control characters (ESC included) are
