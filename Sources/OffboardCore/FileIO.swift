@@ -34,3 +34,16 @@ public func readAll(_ fd: Int32, limit: Int) -> [UInt8]? {
         if bytes.count > limit { return nil }
     }
 }
+
+/// Calls `body` with each line of `stream`, its line end included, until the end of the stream.
+public func forEachLine<Failure: Error>(of stream: UnsafeMutablePointer<FILE>,
+                                        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+    var buffer: UnsafeMutablePointer<CChar>? = nil
+    var capacity = 0
+    defer { free(buffer) }
+    while true {
+        let length = getline(&buffer, &capacity, stream)
+        guard length > 0, let buffer else { return }
+        try body(UnsafeRawBufferPointer(start: buffer, count: length))
+    }
+}

@@ -98,18 +98,11 @@ public struct IDReader {
             throw OffboardError(.usage, "cannot read --from-file \(path): \(reason) — check the path, or use - for standard input")
         }
         defer { fclose(stream) }
-        var buffer: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(buffer) }
         var lineNumber: UInt32 = 0
-        while true {
-            let length = getline(&buffer, &capacity, stream)
-            guard length >= 0, let buffer else { break }
+        forEachLine(of: stream) { bytes in
             lineNumber += 1
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
-            let text = String(decoding: bytes, as: UTF8.self)
-            let trimmed = text.trimmingWhitespaceForIDs()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let trimmed = String(decoding: bytes, as: UTF8.self).trimmingWhitespaceForIDs()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
             add(trimmed, line: lineNumber, place: "line \(lineNumber)")
         }
         if ferror(stream) != 0 {

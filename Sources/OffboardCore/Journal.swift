@@ -120,25 +120,20 @@ public final class Journal {
         var damaged = 0
         var endsWithNewline = true
         var size = 0
-        var buffer: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(buffer) }
-        while true {
-            let length = getline(&buffer, &capacity, stream)
-            guard length > 0, let buffer else { break }
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+        try forEachLine(of: stream) { (bytes) throws(OffboardError) in
+            let length = bytes.count
             size += length
             endsWithNewline = bytes[length - 1] == 0x0A
             guard let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length))) else {
                 damaged += 1
-                continue
+                return
             }
             if let recordService = record["service"]?.stringValue, let recordBase = record["baseUrl"]?.stringValue,
                recordService != service || recordBase != baseURL {
                 throw OffboardError(.usage, "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
             }
             guard let id = record["id"]?.stringValue, id.utf8.count == 36 + suffix.utf8.count, id.hasSuffix(suffix),
-                  let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { continue }
+                  let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { return }
             known[uuid] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
         }
         return (known, damaged, endsWithNewline, size)
