@@ -6,7 +6,7 @@
 #   make docs                                     scripts/generate-docs (completions, man page)
 #
 # The release build uses its own scratch path (.build-release), so it never fights a debug
-# build in .build. libcurl stays a shared library: install libcurl4 on the target machine.
+# build in .build. libcurl stays a shared library, opened when a request is sent: install libcurl4 on the target machine.
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -70,7 +70,7 @@ final class Transfer {
         // An empty Expect stops curl from waiting for "100 Continue" on small bodies.
         for header in request.headers + [HTTPHeader("Expect", "")] {
             let line = header.value.isEmpty ? "\(header.name):" : "\(header.name): \(header.value)"
-            headerList = curl_slist_append(headerList, line)
+            headerList = offboard_slist_append(headerList, line)
         }
         codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList))
         // Always on, trace or not: the debug callback is the only way to see libcurl re-send a
@@ -79,7 +79,7 @@ final class Transfer {
         codes.append(offboard_easy_setopt_debug_callback(handle, Transfer.onDebug))
         codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, me))
         if let failed = codes.first(where: { $0 != CURLE_OK }) {
-            return TransportError(kind: .local, message: "libcurl refused an option: \(String(cString: curl_easy_strerror(failed)))",
+            return TransportError(kind: .local, message: "libcurl refused an option: \(String(cString: offboard_easy_strerror(failed)))",
                                   mayHaveReachedServer: false)
         }
         return nil
@@ -93,7 +93,7 @@ final class Transfer {
         }
         var requestBytes = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
-        let curlMessage = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let curlMessage = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: offboard_easy_strerror(code))
         let kind = Transfer.kind(of: code, bodyTooLarge: bodyTooLarge)
         let message = kind == .responseTooLarge
             ? "response body larger than \(options.maxBodyBytes) bytes; cut off"
@@ -103,7 +103,7 @@ final class Transfer {
     }
 
     func release() {
-        curl_slist_free_all(headerList)
+        offboard_slist_free_all(headerList)
         headerList = nil
         errorBuffer.deallocate()
     }

@@ -40,9 +40,10 @@ public final class TransferLoop: @unchecked Sendable {
     ///   - maxConnections: connections kept open to the server (the batch's concurrency).
     ///   - trace: where `-v` lines go; `nil` for no trace.
     ///   - userAgent: the `User-Agent` header, e.g. `offboard/1.0.0`.
-    public init(maxConnections: Int = 4, trace: Trace? = nil, userAgent: String) {
-        TransferLoop.initializeLibcurlOnce
-        guard let multi = curl_multi_init() else { fatalError("libcurl: curl_multi_init failed") }
+    /// - Throws: ``LibcurlUnavailable`` when libcurl cannot be loaded.
+    public init(maxConnections: Int = 4, trace: Trace? = nil, userAgent: String) throws(LibcurlUnavailable) {
+        try Libcurl.load()
+        guard let multi = offboard_multi_init() else { fatalError("libcurl: curl_multi_init failed") }
         self.multi = multi
         self.trace = trace
         self.userAgent = userAgent
@@ -62,11 +63,9 @@ public final class TransferLoop: @unchecked Sendable {
         enqueue(.job(job), due: due)
     }
 
-    /// Sends one request and waits for its end without blocking a thread of the pool.
-    public func send(_ request: HTTPRequest, options: TransferOptions) async -> Result<HTTPResponse, TransportError> {
-        await withCheckedContinuation { continuation in
-            submit(request, options: options) { continuation.resume(returning: $0) }
-        }
+    /// Sends one request and blocks the calling thread (never the loop's) until it ends.
+    public func send(_ request: HTTPRequest, options: TransferOptions) -> Result<HTTPResponse, TransportError> {
+        Handoff.wait { deliver in submit(request, options: options, completion: deliver) }
     }
 
     private func enqueue(_ work: Work, due: ContinuousClock.Instant?) {
@@ -76,12 +75,8 @@ public final class TransferLoop: @unchecked Sendable {
         }
         // The loop drains the whole queue at once: only the first work item of a round needs
         // to wake it (a write to libcurl's wakeup pipe, and a read on the other side).
-        if wasEmpty { curl_multi_wakeup(multi) }
+        if wasEmpty { offboard_multi_wakeup(multi) }
     }
-
-    private static let initializeLibcurlOnce: Void = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    }()
 
     private func startThread() {
         var thread = pthread_t()
@@ -105,8 +100,8 @@ public final class TransferLoop: @unchecked Sendable {
                 later.removeAll { $0.due.map { $0 <= now } ?? true }
                 ready.forEach { run($0.work) }
             }
-            curl_multi_perform(multi, &stillRunning)
-            while let message = curl_multi_info_read(multi, &messagesLeft) {
+            offboard_multi_perform(multi, &stillRunning)
+            while let message = offboard_multi_info_read(multi, &messagesLeft) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 finish(handle, code: message.pointee.data.result)
             }
@@ -116,7 +111,7 @@ public final class TransferLoop: @unchecked Sendable {
             if let next = later.compactMap(\.due).min() {
                 timeout = Int32(clamping: max(0, min(1000, (next - clock.now).milliseconds + 1)))
             }
-            curl_multi_poll(multi, nil, 0, timeout, nil)
+            offboard_multi_poll(multi, timeout)
         }
     }
 
@@ -125,7 +120,7 @@ public final class TransferLoop: @unchecked Sendable {
         case .job(let job):
             job()
         case .transfer(let request, let options, let completion):
-            let handle = idleHandles.popLast() ?? curl_easy_init()!
+            let handle = idleHandles.popLast() ?? offboard_easy_init()!
             let transfer = Transfer(handle: handle, request: request, options: options, trace: trace,
                                     userAgent: userAgent, completion: completion)
             if let setupError = transfer.configure() {
@@ -135,12 +130,12 @@ public final class TransferLoop: @unchecked Sendable {
                 return
             }
             running[handle] = transfer
-            curl_multi_add_handle(multi, handle)
+            offboard_multi_add_handle(multi, handle)
         }
     }
 
     private func finish(_ handle: UnsafeMutableRawPointer, code: CURLcode) {
-        curl_multi_remove_handle(multi, handle)
+        offboard_multi_remove_handle(multi, handle)
         guard let transfer = running.removeValue(forKey: handle) else { return }
         let result = transfer.result(code: code)
         transfer.release()
@@ -149,7 +144,7 @@ public final class TransferLoop: @unchecked Sendable {
     }
 
     private func recycle(_ handle: UnsafeMutableRawPointer) {
-        curl_easy_reset(handle)
+        offboard_easy_reset(handle)
         idleHandles.append(handle)
     }
 }

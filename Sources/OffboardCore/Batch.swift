@@ -87,12 +87,11 @@ public struct Batch: Sendable {
     ///   - journal: records every start and result, and says what an earlier run already did.
     ///   - stop: set by Ctrl-C; no new deletions start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
+    /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
     public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-                    emit: @escaping (DeletionResult) -> Void) async -> BatchSummary {
-        await withCheckedContinuation { continuation in
-            let driver = BatchDriver(batch: self, ids: ids, journal: journal, stop: stop, emit: emit) {
-                continuation.resume(returning: $0)
-            }
+                    emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
+        Handoff.wait { deliver in
+            let driver = BatchDriver(batch: self, ids: ids, journal: journal, stop: stop, emit: emit, done: deliver)
             loop.execute { driver.scheduleFill() }
         }
     }

@@ -6,7 +6,7 @@ import Output
 import Glibc
 #endif
 
-struct Akana: AsyncParsableCommand {
+struct Akana: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "akana",
         abstract: "Akana API Platform (a developer portal's /api).",
@@ -32,7 +32,7 @@ struct AkanaBaseURLOption: ParsableArguments {
     }
 }
 
-struct AkanaDelete: AsyncParsableCommand {
+struct AkanaDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Delete Akana users (DELETE /api/users/{userID}).",
@@ -59,8 +59,8 @@ struct AkanaDelete: AsyncParsableCommand {
 
     @OptionGroup var options: DeleteOptions
 
-    func run() async throws {
-        try await DeletionRun(options: options).execute(arguments: userIDs) { [self] console in try plan(console) }
+    func run() throws {
+        try DeletionRun(options: options).execute(arguments: userIDs) { [self] console in try plan(console) }
     }
 
     private func plan(_ console: Console) throws -> ServicePlan {
@@ -92,7 +92,7 @@ struct AkanaDelete: AsyncParsableCommand {
     }
 }
 
-struct AkanaLoginCommand: AsyncParsableCommand {
+struct AkanaLoginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Log in and save the session for a base URL (mode 0600).",
@@ -109,15 +109,15 @@ struct AkanaLoginCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    func run() async throws {
+    func run() throws {
         let console = connection.console
-        try await reportingErrors(console) {
+        try reportingErrors(console) {
             let base = try target.require()
             try connection.prepare(console, baseURL: base)
             let store = try AkanaSessionStore.standard()
             let password = try readPassword()
-            let loop = connection.transferLoop(console)
-            let response = try await connection.send(AkanaLogin.request(baseURL: base.description, email: email, password: password), on: loop)
+            let loop = try connection.transferLoop(console)
+            let response = try connection.send(AkanaLogin.request(baseURL: base.description, email: email, password: password), on: loop)
             let credentials = try AkanaLogin.credentials(from: response)
             if credentials.csrfToken == nil {
                 console.warning("the login answer set no Csrf-Token_\(credentials.tenant) cookie; deletes will be sent without a CSRF header")
@@ -143,7 +143,7 @@ struct AkanaLoginCommand: AsyncParsableCommand {
     }
 }
 
-struct AkanaLogoutCommand: AsyncParsableCommand {
+struct AkanaLogoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
         abstract: "End the saved session and remove its file (even when the server is unreachable)."
@@ -153,9 +153,9 @@ struct AkanaLogoutCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    func run() async throws {
+    func run() throws {
         let console = connection.console
-        try await reportingErrors(console) {
+        try reportingErrors(console) {
             let store = try AkanaSessionStore.standard()
             let base = try target.resolve()?.description ?? onlySavedSession(store)
             let session: AkanaSession?
@@ -166,9 +166,9 @@ struct AkanaLogoutCommand: AsyncParsableCommand {
                 session = nil
             }
             if let session {
-                let loop = connection.transferLoop(console)
                 do {
-                    let response = try await connection.send(AkanaLogin.endSessionRequest(baseURL: base, credentials: session.credentials), on: loop)
+                    let loop = try connection.transferLoop(console)
+                    let response = try connection.send(AkanaLogin.endSessionRequest(baseURL: base, credentials: session.credentials), on: loop)
                     if response.status >= 400 {
                         console.warning("the server answered HTTP \(response.status) to ending the session; the saved session is removed anyway")
                     }

@@ -53,15 +53,19 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    func transferLoop(_ console: Console, connections: Int = 1) -> TransferLoop {
+    func transferLoop(_ console: Console, connections: Int = 1) throws -> TransferLoop {
         let trace = verbose ? Trace(write: { console.err($0) }) : nil
-        return TransferLoop(maxConnections: connections, trace: trace, userAgent: "offboard/\(OffboardVersion.current)")
+        do {
+            return try TransferLoop(maxConnections: connections, trace: trace, userAgent: "offboard/\(OffboardVersion.current)")
+        } catch {
+            throw OffboardError(.unavailable, "cannot load libcurl: \(error.reason) — install it (Debian: apt-get install libcurl4)")
+        }
     }
 
     /// One request, one attempt, for login and logout: a transfer failure becomes the error
     /// (and exit status) it calls for.
-    func send(_ request: HTTPRequest, on loop: TransferLoop) async throws -> HTTPResponse {
-        switch await loop.send(request, options: transferOptions) {
+    func send(_ request: HTTPRequest, on loop: TransferLoop) throws -> HTTPResponse {
+        switch loop.send(request, options: transferOptions) {
         case .success(let response):
             return response
         case .failure(let error):
@@ -74,10 +78,10 @@ struct ConnectionOptions: ParsableArguments {
 
 /// Runs a command body, turning an `OffboardError` into its one-line message, and ends the
 /// process with the run's exit status.
-func reportingErrors(_ console: Console, _ body: () async throws -> ExitStatus) async throws -> Never {
+func reportingErrors(_ console: Console, _ body: () throws -> ExitStatus) throws -> Never {
     let status: ExitStatus
     do {
-        status = try await body()
+        status = try body()
     } catch let error as OffboardError {
         console.error(error.message)
         status = error.status

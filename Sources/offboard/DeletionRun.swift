@@ -21,12 +21,12 @@ struct ServicePlan {
 struct DeletionRun {
     let options: DeleteOptions
 
-    func execute(arguments: [String], plan makePlan: @escaping (Console) throws -> ServicePlan) async throws {
+    func execute(arguments: [String], plan makePlan: @escaping (Console) throws -> ServicePlan) throws -> Never {
         let console = options.connection.console
-        try await reportingErrors(console) { try await perform(arguments: arguments, console: console, makePlan: makePlan) }
+        try reportingErrors(console) { try perform(arguments: arguments, console: console, makePlan: makePlan) }
     }
 
-    private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) async throws -> ExitStatus {
+    private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) throws -> ExitStatus {
         let plan = try makePlan(console)
         try options.connection.prepare(console, baseURL: plan.baseURL)
         let (ids, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: plan.format)
@@ -54,11 +54,11 @@ struct DeletionRun {
         let renderer: any ResultRenderer = options.format == .json
             ? JSONRenderer(console: console)
             : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
-        let loop = options.connection.transferLoop(console, connections: options.concurrency)
+        let loop = try options.connection.transferLoop(console, connections: options.concurrency)
         let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
         Interrupts.install()
         let progress = ProgressLine(total: ids.count)
-        let summary = await batch.run(ids, journal: journal, stop: Interrupts.stop) { result in
+        let summary = batch.run(ids, journal: journal, stop: Interrupts.stop) { result in
             progress.erase(before: result)
             renderer.render(result)
             progress.advance()

@@ -2,7 +2,7 @@ import ArgumentParser
 import OffboardCore
 
 @main
-struct Offboard: AsyncParsableCommand {
+struct Offboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "offboard",
         abstract: "Delete users through vendor REST APIs, and say exactly what happened.",
@@ -15,7 +15,7 @@ struct Offboard: AsyncParsableCommand {
     )
 }
 
-struct Torii: AsyncParsableCommand {
+struct Torii: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "torii",
         abstract: "Torii server API (api.torii.so).",

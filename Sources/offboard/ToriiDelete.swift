@@ -2,7 +2,7 @@ import ArgumentParser
 import OffboardCore
 import Torii
 
-struct ToriiDelete: AsyncParsableCommand {
+struct ToriiDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
@@ -27,8 +27,8 @@ struct ToriiDelete: AsyncParsableCommand {
 
     @OptionGroup var options: DeleteOptions
 
-    func run() async throws {
-        try await DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
+    func run() throws {
+        try DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
             let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
                                    source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
             guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
