@@ -112,6 +112,29 @@ import Testing
         #expect(try emulator.toriiUser(Self.demoUser)?["state"] as? String == "active")
     }
 
+    @Test func withoutAUsableLibcurlItSaysSoAndSendsNothing() throws {
+        // libcurl is opened at run time, and LD_LIBRARY_PATH is searched first: a file that is
+        // not a library stands in for a machine without libcurl4.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-nolibcurl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("not a shared library\n".utf8).write(to: folder.appendingPathComponent("libcurl.so.4"))
+        let broken = ["LD_LIBRARY_PATH": folder.path]
+
+        let result = try offboard(["torii", "delete", Self.demoUser, "--yes"], env: broken)
+        #expect(result.status == 69)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("error: cannot load libcurl: "))
+        #expect(result.stderr.hasSuffix(" — install it (Debian: apt-get install libcurl4)\n"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try emulator.toriiDeleteRequests() == 0)
+
+        // Input is checked before libcurl is needed, so a bad ID is still a bad ID.
+        let malformed = try offboard(["torii", "delete", "not-a-uuid", "--yes"], env: broken)
+        #expect(malformed.status == 65)
+        #expect(try run(Binaries.path("offboard"), ["--version"], environment: broken).status == 0)
+    }
+
     @Test func aMissingKeyIsRefusedBeforeSending() throws {
         let result = try run(Binaries.path("offboard"), ["torii", "delete", Self.demoUser, "--yes", "--base-url", emulator.baseURL])
         #expect(result.status == 77)
