@@ -4,9 +4,10 @@
   bench.py ids N FILE                      N Torii IDs, 00000000-0000-4000-8000-%012x
   bench.py urls BASE IDS FILE              one DELETE URL per ID (for xargs)
   bench.py curlcfg BASE KEY IDS FILE       a curl -K config: the same requests
-  bench.py once RESULTS CASE LABEL [--stdout FILE] -- CMD ARGS...
+  bench.py once RESULTS CASE LABEL [--stdout FILE] [--expect STATUS] -- CMD ARGS...
                                            runs CMD once, appends wall/user/sys/maxrss to RESULTS;
-                                           exits non-zero (with CMD's stderr) when CMD fails
+                                           exits non-zero (with CMD's stderr) when CMD's exit
+                                           status is not STATUS (default 0)
   bench.py report RESULTS MACHINE_FILE     prints the table of medians, the ratios, the targets
   bench.py freeport                        prints a free TCP port on 127.0.0.1
 
@@ -63,8 +64,13 @@ def cmd_once(argv):
     results, case, label = argv[0], argv[1], argv[2]
     rest = argv[3:]
     stdout_path = None
-    if rest and rest[0] == "--stdout":
-        stdout_path, rest = rest[1], rest[2:]
+    expected = 0
+    while rest and rest[0] in ("--stdout", "--expect"):
+        if rest[0] == "--stdout":
+            stdout_path = rest[1]
+        else:
+            expected = int(rest[1])
+        rest = rest[2:]
     if not rest or rest[0] != "--":
         sys.exit("bench.py once: expected -- CMD")
     cmd = rest[1:]
@@ -79,7 +85,7 @@ def cmd_once(argv):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if stdout_path:
         stdout.close()
-    if proc.returncode != 0:
+    if proc.returncode != expected:
         errfile.seek(0)
         tail = errfile.read().decode(errors="replace")[-2000:]
         sys.stderr.write(f"bench: {label} ({case}) failed with exit status {proc.returncode}\n"
@@ -102,6 +108,7 @@ CASE_TITLES = {
     "single": "1. one Torii delete",
     "batch": "2. Torii batch, 16 in flight",
     "rss": "3. offboard peak RSS vs input size",
+    "startup": "4. one delete, piece by piece",
 }
 
 
@@ -221,10 +228,38 @@ def cmd_report(results, machine):
     for l in ratio_lines:
         print("    " + l)
     print()
+    print_breakdown(lambda label: get("startup", label))
     print("## Targets\n")
     tw = max(len(t[0]) for t in targets) if targets else 0
     for name, value, ok in targets:
         print(f"    {name:<{tw}}  {value:>10}  {'met' if ok else 'NOT MET'}")
+
+
+def print_breakdown(row):
+    """Case 4 as differences of medians: what each layer adds to one delete."""
+    names = ["C: exit", "C: load libcurl", "C: libcurl, one DELETE", "curl -X DELETE",
+             "Swift: print", "offboard --version", "offboard, malformed", "offboard torii delete"]
+    m = {name: row(name) for name in names}
+    if any(v is None for v in m.values()):
+        return
+    w = {name: v["wall"] for name, v in m.items()}
+    libcurl_work = w["C: libcurl, one DELETE"] - w["C: exit"]
+    parts = [
+        ("exec and exit of a C program", w["C: exit"]),
+        ("loading libcurl and its libraries", w["C: load libcurl"] - w["C: exit"]),
+        ("curl_global_init and the request itself", w["C: libcurl, one DELETE"] - w["C: load libcurl"]),
+        ("curl, the tool, on top of that", w["curl -X DELETE"] - w["C: libcurl, one DELETE"]),
+        ("Swift runtime start-up (static stdlib)", w["Swift: print"] - w["C: exit"]),
+        ("offboard: argument parsing and checks", w["offboard, malformed"] - w["Swift: print"]),
+        ("offboard: request path beyond plain libcurl", w["offboard torii delete"] - w["offboard, malformed"] - libcurl_work),
+    ]
+    print("## Where one delete's time goes (case 4, differences of median wall times)\n")
+    for name, seconds in parts:
+        print(f"    {name:<44} {seconds * 1000:6.1f} ms")
+    floor = w["offboard, malformed"] + libcurl_work
+    print(f"    {'floor: offboard up to its checks + libcurl':<44} {floor * 1000:6.1f} ms"
+          f"  ({floor / w['curl -X DELETE']:.2f}x curl)")
+    print()
 
 
 def main():
