@@ -200,6 +200,32 @@ import Testing
         #expect(deletedInJournal < 100)
     }
 
+    /// Two runs writing one journal would each skip what the other did: the second is refused.
+    @Test func aJournalInUseByAnotherRunIsRefused() throws {
+        let emulator = try Emulator(["--seed-users", "2", "--latency", "2000"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: Binaries.path("offboard"))
+        first.arguments = ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal]
+        first.environment = ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL, "HOME": NSTemporaryDirectory()]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // The first run holds the lock from the journal's header on, for its whole (slow) delete.
+        for _ in 0..<100 where ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").isEmpty {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let second = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(2), "--yes", "--journal", journal])
+        first.waitUntilExit()
+        #expect(second.status == 64)
+        #expect(second.stderr == "error: another offboard run is using --journal \(journal) — wait for it to end, or use another journal\n")
+        #expect(first.terminationStatus == 0)
+        let users = try seededUsers(emulator)
+        #expect(users[Self.seeded(1)]?["deletions"] as? Int == 1)
+        #expect(users[Self.seeded(2)]?["deleteRequests"] as? Int == 0, "the refused run sent nothing")
+    }
+
     @Test func theJournalMakesARunSafeToRepeatAfterKill9() throws {
         let emulator = try Emulator(["--seed-users", "40", "--latency", "250"])
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
