@@ -3,7 +3,7 @@
 // libcurl is opened at run time (dlopen) the first time a request is about to be sent, instead
 // of being linked: loading it and the ~30 libraries it depends on takes about 5 ms, most of a
 // whole `curl -X DELETE`, and linked it would be paid before main() by every run, --help,
-// --version, --dry-run and every refused argument included.
+// --version and every refused argument included.
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
