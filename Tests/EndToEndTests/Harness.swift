@@ -48,8 +48,8 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     // A file, not a pipe: a pipe's write end can leak into other children started at the
@@ -146,16 +146,8 @@ func closedPort() throws -> Int {
 /// going through the code under test.
 func httpGet(_ baseURL: String, path: String) throws -> Data {
     guard let port = UInt16(baseURL.split(separator: ":").last ?? "") else { throw EmulatorError(message: "no port in \(baseURL)") }
-    let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard let fd = connectToLoopback(port: port) else { throw EmulatorError(message: "cannot connect to \(baseURL)") }
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = port.bigEndian
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw EmulatorError(message: "cannot connect to \(baseURL)") }
     let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
     _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     var response = Data()
@@ -167,4 +159,32 @@ func httpGet(_ baseURL: String, path: String) throws -> Data {
     }
     guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { throw EmulatorError(message: "no HTTP response from \(baseURL)") }
     return response[end.upperBound...]
+}
+
+/// A TCP connection to 127.0.0.1:`port`, or nil when nothing accepts there.
+func connectToLoopback(port: UInt16) -> Int32? {
+    let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = port.bigEndian
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
+
+/// Waits (up to two seconds) until a server started in the background accepts connections.
+func waitUntilListening(port: Int) {
+    for _ in 0..<100 {
+        if let fd = connectToLoopback(port: UInt16(port)) {
+            close(fd)
+            return
+        }
+        Thread.sleep(forTimeInterval: 0.02)
+    }
 }

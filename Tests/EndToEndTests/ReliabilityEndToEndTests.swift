@@ -237,14 +237,20 @@ import Testing
     httpd.serve_forever()
     """#
 
-    @Test func verifiedByDefaultAcceptedWithCacertAndWarnedUnderInsecure() throws {
+    /// A folder with a self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem`) made by openssl.
+    static func certificateFolder() throws -> (folder: String, cert: String, key: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let cert = folder + "/cert.pem", key = folder + "/key.pem"
         let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
                                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
         try #require(made.status == 0, "openssl: \(made.stderr)")
+        return (folder, cert, key)
+    }
+
+    @Test func verifiedByDefaultAcceptedWithCacertAndWarnedUnderInsecure() throws {
+        let (folder, cert, key) = try Self.certificateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -288,7 +294,7 @@ import Testing
         h2.standardError = FileHandle.nullDevice
         try h2.run()
         defer { kill(h2.processIdentifier, SIGKILL); h2.waitUntilExit() }
-        Thread.sleep(forTimeInterval: 0.5)
+        waitUntilListening(port: h2Port)
         let traced = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes", "-v",
                                                          "--retries", "0", "--timeout", "2", "--base-url", "https://127.0.0.1:\(h2Port)", "--cacert", cert],
                              environment: ["TORII_SECRET_KEY": "sk_test_H2SECRET42"])
@@ -296,9 +302,64 @@ import Testing
         #expect(traced.stderr.contains("[authorization: Bearer sk_test_…(redacted)]"))
         #expect(!traced.stderr.contains("H2SECRET42"))
 
-        FileManager.default.createFile(atPath: folder + "/garbage.pem", contents: Data("garbage\n".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/garbage.pem", contents: Data("garbage\n".utf8))
         let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/garbage.pem"], environment: env)
         #expect(malformed.status == 78)
         #expect((malformed.jsonLines().first?["error"] as? [String: Any])?["kind"] as? String == "configuration")
+    }
+
+    /// Over HTTP/2 a batch shares one connection: nginx (Debian's, with http_v2) logs each
+    /// request with its connection number and protocol.
+    @Test func aBatchOverHTTP2IsMultiplexedOnOneConnection() throws {
+        let (folder, cert, key) = try Self.certificateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let port = try closedPort()
+        let config = """
+        daemon off;
+        master_process off;
+        worker_processes 1;
+        pid \(folder)/nginx.pid;
+        error_log \(folder)/error.log warn;
+        events { worker_connections 64; }
+        http {
+            log_format connections '$connection $server_protocol $request_method $status';
+            access_log \(folder)/access.log connections;
+            client_body_temp_path \(folder)/body;
+            proxy_temp_path \(folder)/proxy;
+            fastcgi_temp_path \(folder)/fastcgi;
+            uwsgi_temp_path \(folder)/uwsgi;
+            scgi_temp_path \(folder)/scgi;
+            server {
+                listen 127.0.0.1:\(port) ssl http2;
+                ssl_certificate \(cert);
+                ssl_certificate_key \(key);
+                location /api/server/v1/users/ {
+                    if ($request_method = DELETE) { return 204; }
+                    return 405;
+                }
+            }
+        }
+        """
+        try config.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        nginx.arguments = ["-c", folder + "/nginx.conf", "-p", folder, "-e", folder + "/error.log"]
+        nginx.standardOutput = FileHandle.nullDevice
+        nginx.standardError = FileHandle.nullDevice
+        try nginx.run()
+        defer { kill(nginx.processIdentifier, SIGKILL); nginx.waitUntilExit() }
+        waitUntilListening(port: port)
+
+        let ids = (1...20).map { String(format: "00000000-0000-4000-8000-%012x", $0) }
+        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "8",
+                                                                                    "--base-url", "https://127.0.0.1:\(port)", "--cacert", cert],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.jsonLines().count == 20)
+        #expect(result.jsonLines().allSatisfy { $0["outcome"] as? String == "deleted" })
+        let log = try String(contentsOfFile: folder + "/access.log", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 20)
+        #expect(log.allSatisfy { $0.hasSuffix(" HTTP/2.0 DELETE 204") })
+        #expect(Set(log.map { $0.split(separator: " ")[0] }).count == 1, "one connection for all 20: \(log)")
     }
 }

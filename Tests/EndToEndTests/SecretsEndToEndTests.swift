@@ -9,7 +9,7 @@ import Testing
     @Test func theToriiKeyNeverAppearsInAnyMode() throws {
         let emulator = try Emulator(["--torii-key", "sk_test_\(Self.toriiSecret)"])
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: keyFile, contents: Data("sk_test_\(Self.toriiSecret)\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: keyFile, contents: Data("sk_test_\(Self.toriiSecret)\n".utf8), attributes: [.posixPermissions: 0o644])
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
         let good = ["TORII_SECRET_KEY": "sk_test_\(Self.toriiSecret)", "TORII_BASE_URL": emulator.baseURL]
         let closed = "http://127.0.0.1:\(try closedPort())"
@@ -39,7 +39,7 @@ import Testing
     @Test func aCredentialThatIsNotOneTokenIsRefused() throws {
         let emulator = try Emulator()
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: keyFile, contents: Data("sk_test_emulator\nsk_live_\(Self.toriiSecret)\n".utf8),
+        _ = FileManager.default.createFile(atPath: keyFile, contents: Data("sk_test_emulator\nsk_live_\(Self.toriiSecret)\n".utf8),
                                        attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
         let fromFile = try run(Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "-v", "--secret-key-file", keyFile],

@@ -71,7 +71,7 @@ import Testing
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         for name in ["leavers.txt", "leavers-2.txt", "other.pem"] {
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: nil)
+            _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: nil)
         }
         let prefix = folder.appendingPathComponent("lea").path
         let expected = ["leavers-2.txt", "leavers.txt"].map { folder.appendingPathComponent($0).path }
@@ -91,7 +91,7 @@ import Testing
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("input-file.txt").path
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
 
         var checked = 0
         func visit(_ command: [String: Any], path: [String]) throws {

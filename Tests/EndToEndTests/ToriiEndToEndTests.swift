@@ -212,7 +212,7 @@ import Testing
 
     @Test func theKeyCanComeFromAFileAndAWideModeWarns() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data("sk_test_emulator\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: path, contents: Data("sk_test_emulator\n".utf8), attributes: [.posixPermissions: 0o644])
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try offboard(["torii", "delete", Self.demoUser, "--yes", "--secret-key-file", path],
                                   env: ["TORII_SECRET_KEY": "sk_test_wrong"])
