@@ -59,6 +59,14 @@ public struct IDReader {
         self.format = format
     }
 
+    static let nothingGiven = OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")
+
+    /// Refuses a run given neither IDs nor a file, before anything else is checked: a forgotten
+    /// argument is named first, not the credentials the run would have needed.
+    public static func requireInput(arguments: [String], file: String?) throws(OffboardError) {
+        if arguments.isEmpty, file == nil { throw nothingGiven }
+    }
+
     /// Everything read, or the error that stops the run (exit 65 malformed, 64 nothing given).
     /// Warnings (duplicates) are returned for the caller to show.
     public static func read(arguments: [String], file: String?, format: any IDFormat) throws(OffboardError) -> (IDList, warnings: [String]) {
@@ -118,9 +126,7 @@ public struct IDReader {
             throw OffboardError(.malformedInput,
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }
-        guard !uuids.isEmpty else {
-            throw OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")
-        }
+        guard !uuids.isEmpty else { throw IDReader.nothingGiven }
         var warnings: [String] = []
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""

@@ -27,6 +27,7 @@ struct DeletionRun {
     }
 
     private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) throws -> ExitStatus {
+        try IDReader.requireInput(arguments: arguments, file: options.fromFile)
         let plan = try makePlan(console)
         try options.connection.prepare(console, baseURL: plan.baseURL)
         let (ids, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: plan.format)

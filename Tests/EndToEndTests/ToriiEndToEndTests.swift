@@ -141,6 +141,11 @@ import Testing
         #expect(result.stdout == "")
         #expect(result.stderr == "error: no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>\n")
         #expect(try emulator.toriiDeleteRequests() == 0)
+
+        // Without IDs either, the forgotten IDs are named first: usage, not credentials.
+        let nothing = try run(Binaries.path("offboard"), ["torii", "delete", "--yes", "--base-url", emulator.baseURL])
+        #expect(nothing.status == 64)
+        #expect(nothing.stderr == "error: no user IDs given — pass IDs as arguments or with --from-file <path|->\n")
     }
 
     @Test func aUserOfAnotherEnvironmentIsForbidden() throws {

@@ -19,6 +19,10 @@ import Torii
         #expect(throws: OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")) {
             try IDReader.read(arguments: [], file: nil, format: ToriiIDFormat())
         }
+        #expect(throws: OffboardError(.usage, "no user IDs given — pass IDs as arguments or with --from-file <path|->")) {
+            try IDReader.requireInput(arguments: [], file: nil)
+        }
+        #expect(throws: Never.self) { try IDReader.requireInput(arguments: [], file: "-") }
     }
 
     @Test func malformedIDsNameTheirPlaceAndEscapeControlCharacters() {
