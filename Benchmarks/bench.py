@@ -66,10 +66,14 @@ def cmd_once(argv):
     stdout_path = None
     expected = 0
     while rest and rest[0] in ("--stdout", "--expect"):
+        if len(rest) < 2:
+            sys.exit(f"bench.py once: {rest[0]} needs a value")
         if rest[0] == "--stdout":
             stdout_path = rest[1]
-        else:
+        elif rest[1].isdigit():
             expected = int(rest[1])
+        else:
+            sys.exit(f"bench.py once: --expect needs an exit status, not {rest[1]!r}")
         rest = rest[2:]
     if not rest or rest[0] != "--":
         sys.exit("bench.py once: expected -- CMD")

@@ -1,7 +1,7 @@
 import CCurlShim
 
-/// libcurl is opened at run time, not linked, so that only runs that send a request pay for
-/// loading it and its libraries (CCurlShim.c has the details).
+/// libcurl is opened at run time, not linked, so that only runs that pass their checks (and may
+/// send) pay for loading it and its libraries (CCurlShim.c has the details).
 enum Libcurl {
     /// Loads and initialises libcurl the first time; throws why it could not be.
     static func load() throws(LibcurlUnavailable) {

@@ -9,9 +9,9 @@ import Glibc
 ///
 /// Transfers submitted from any thread are driven together by that thread, and each one's
 /// completion runs there too, so a batch can be driven entirely on it (as curl --parallel
-/// is) with no hand-off between threads per request. libcurl's blocking calls never run on
-/// Swift's cooperative pool, and all transfers of a run share one connection cache
-/// (HTTP/1.1 keep-alive, HTTP/2 multiplexing).
+/// is) with no hand-off between threads per request. The command line's thread only submits
+/// and waits (`Handoff`), and all transfers of a run share one connection cache (HTTP/1.1
+/// keep-alive, HTTP/2 multiplexing).
 public final class TransferLoop: @unchecked Sendable {
     public typealias Completion = @Sendable (Result<HTTPResponse, TransportError>) -> Void
 

@@ -39,6 +39,9 @@ struct DeletionRun {
         if let journal, journal.damagedLines > 0 {
             console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
         }
+        // libcurl is loaded here, once everything is checked: a machine without it is told
+        // before the operator confirms and before a journal is created.
+        let loop = try options.connection.transferLoop(console, connections: options.concurrency)
 
         if !options.dryRun, !options.yes {
             guard Confirmation.terminalAvailable else {
@@ -55,7 +58,6 @@ struct DeletionRun {
         let renderer: any ResultRenderer = options.format == .json
             ? JSONRenderer(console: console)
             : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
-        let loop = try options.connection.transferLoop(console, connections: options.concurrency)
         let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
         Interrupts.install()
         let progress = ProgressLine(total: ids.count)

@@ -178,13 +178,14 @@ func connectToLoopback(port: UInt16) -> Int32? {
     return fd
 }
 
-/// Waits (up to two seconds) until a server started in the background accepts connections.
-func waitUntilListening(port: Int) {
-    for _ in 0..<100 {
+/// Waits (up to five seconds) until a server started in the background accepts connections.
+func waitUntilListening(port: Int) throws {
+    for _ in 0..<250 {
         if let fd = connectToLoopback(port: UInt16(port)) {
             close(fd)
             return
         }
         Thread.sleep(forTimeInterval: 0.02)
     }
+    throw EmulatorError(message: "nothing listens on 127.0.0.1:\(port) after 5 s")
 }
