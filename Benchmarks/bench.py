@@ -240,13 +240,15 @@ def cmd_report(results, machine):
 
 
 def print_breakdown(row):
-    """Case 4 as differences of medians: what each layer adds to one delete."""
+    """Case 4 as differences of fastest runs: what each layer adds to one delete. The fastest
+    of many alternating runs is the least disturbed by the rest of a shared machine; medians of
+    programs a few milliseconds apart can even come out in the wrong order."""
     names = ["C: exit", "C: load libcurl", "C: libcurl, one DELETE", "curl -X DELETE",
              "Swift: print", "offboard --version", "offboard, malformed", "offboard torii delete"]
     m = {name: row(name) for name in names}
     if any(v is None for v in m.values()):
         return
-    w = {name: v["wall"] for name, v in m.items()}
+    w = {name: v["wall_min"] for name, v in m.items()}
     libcurl_work = w["C: libcurl, one DELETE"] - w["C: exit"]
     parts = [
         ("exec and exit of a C program", w["C: exit"]),
@@ -257,7 +259,7 @@ def print_breakdown(row):
         ("offboard: argument parsing and checks", w["offboard, malformed"] - w["Swift: print"]),
         ("offboard: request path beyond plain libcurl", w["offboard torii delete"] - w["offboard, malformed"] - libcurl_work),
     ]
-    print("## Where one delete's time goes (case 4, differences of median wall times)\n")
+    print("## Where one delete's time goes (case 4, differences of the fastest wall times)\n")
     for name, seconds in parts:
         print(f"    {name:<44} {seconds * 1000:6.1f} ms")
     floor = w["offboard, malformed"] + libcurl_work
