@@ -203,6 +203,12 @@ import Testing
             let libraries = try run(ldd, [installed]).stdout
             #expect(!libraries.contains("libswiftCore"), "the Swift runtime should be linked statically:\n\(libraries)")
         }
+        // libcurl is opened at run time: a real delete proves the installed binary finds it.
+        let emulator = try Emulator()
+        let deleted = try run(installed, ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
+                              environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(deleted.stdout == "deleted 01931a73-8b00-7000-8000-000000000001\n")
 
         let uninstall = try run(make, ["-C", Self.root.path, "uninstall"] + variables)
         #expect(uninstall.status == 0, "\(uninstall.stderr)")
