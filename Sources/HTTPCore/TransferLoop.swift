@@ -40,9 +40,10 @@ public final class TransferLoop: @unchecked Sendable {
     ///   - maxConnections: connections kept open to the server (the batch's concurrency).
     ///   - trace: where `-v` lines go; `nil` for no trace.
     ///   - userAgent: the `User-Agent` header, e.g. `offboard/1.0.0`.
-    /// - Throws: ``LibcurlUnavailable`` when libcurl cannot be loaded.
+    /// - Throws: ``LibcurlUnavailable`` when libcurl cannot be loaded. It is opened here, the
+    ///   first time, rather than linked (CCurlShim.c says why).
     public init(maxConnections: Int = 4, trace: Trace? = nil, userAgent: String) throws(LibcurlUnavailable) {
-        try Libcurl.load()
+        if let reason = offboard_libcurl_load() { throw LibcurlUnavailable(reason: String(cString: reason)) }
         guard let multi = offboard_multi_init() else { fatalError("libcurl: curl_multi_init failed") }
         self.multi = multi
         self.trace = trace
@@ -147,4 +148,9 @@ public final class TransferLoop: @unchecked Sendable {
         offboard_easy_reset(handle)
         idleHandles.append(handle)
     }
+}
+
+/// libcurl could not be opened: not installed, or too old.
+public struct LibcurlUnavailable: Error {
+    public let reason: String
 }
