@@ -213,10 +213,8 @@ import Testing
         first.standardError = FileHandle.nullDevice
         try first.run()
         // The first run holds the lock from the journal's header on, for its whole (slow) delete.
-        for _ in 0..<250 where ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").isEmpty {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        try #require(!((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").isEmpty, "the first run never wrote its journal")
+        let started = waitUntil { !((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").isEmpty }
+        try #require(started, "the first run never wrote its journal")
         let second = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(2), "--yes", "--journal", journal])
         first.waitUntilExit()
         #expect(second.status == 64)

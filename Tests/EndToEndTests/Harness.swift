@@ -132,10 +132,7 @@ struct EmulatorError: Error, CustomStringConvertible {
 func closedPort() throws -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
+    var address = loopbackAddress(port: 0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
@@ -164,10 +161,7 @@ func httpGet(_ baseURL: String, path: String) throws -> Data {
 /// A TCP connection to 127.0.0.1:`port`, or nil when nothing accepts there.
 func connectToLoopback(port: UInt16) -> Int32? {
     let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = port.bigEndian
+    var address = loopbackAddress(port: port)
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
@@ -178,14 +172,31 @@ func connectToLoopback(port: UInt16) -> Int32? {
     return fd
 }
 
-/// Waits (up to five seconds) until a server started in the background accepts connections.
-func waitUntilListening(port: Int) throws {
-    for _ in 0..<250 {
-        if let fd = connectToLoopback(port: UInt16(port)) {
-            close(fd)
-            return
-        }
+/// 127.0.0.1:`port` as a socket address (port 0: any free port, for bind).
+func loopbackAddress(port: UInt16) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = port.bigEndian
+    return address
+}
+
+/// Checks `condition` every 20 ms until it holds or `seconds` have passed; says whether it held.
+/// For what a process started in the background does in its own time.
+func waitUntil(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    for _ in 0..<Int(seconds / 0.02) {
+        if condition() { return true }
         Thread.sleep(forTimeInterval: 0.02)
     }
-    throw EmulatorError(message: "nothing listens on 127.0.0.1:\(port) after 5 s")
+    return condition()
+}
+
+/// Waits (up to five seconds) until a server started in the background accepts connections.
+func waitUntilListening(port: Int) throws {
+    let listening = waitUntil {
+        guard let fd = connectToLoopback(port: UInt16(port)) else { return false }
+        close(fd)
+        return true
+    }
+    if !listening { throw EmulatorError(message: "nothing listens on 127.0.0.1:\(port) after 5 s") }
 }

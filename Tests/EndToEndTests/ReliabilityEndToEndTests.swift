@@ -124,9 +124,7 @@ import Testing
     @Test func aServerThatNeverAcceptsIsCutOffAtTheConnectTimeout() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = loopbackAddress(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
         listen(listener, 0)
@@ -359,10 +357,9 @@ import Testing
         #expect(result.jsonLines().allSatisfy { $0["outcome"] as? String == "deleted" })
         // nginx logs a request after answering it: give the last line a moment to land.
         var log: [Substring] = []
-        for _ in 0..<100 {
+        _ = waitUntil(seconds: 2) {
             log = ((try? String(contentsOfFile: folder + "/access.log", encoding: .utf8)) ?? "").split(separator: "\n")
-            if log.count >= 20 { break }
-            Thread.sleep(forTimeInterval: 0.02)
+            return log.count >= 20
         }
         #expect(log.count == 20, "nginx's error log: \((try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? "")")
         #expect(log.allSatisfy { $0.hasSuffix(" HTTP/2.0 DELETE 204") })
