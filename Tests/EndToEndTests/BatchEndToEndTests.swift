@@ -7,7 +7,7 @@ import Testing
     static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
 
     func offboard(_ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
-                  signal: (Int32, after: TimeInterval)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
+                  signal: (Int32, SignalMoment)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
         try run(Binaries.path("offboard"), arguments,
                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin,
                 signal: signal, thenAgain: thenAgain)
@@ -127,7 +127,7 @@ import Testing
         let emulator = try Emulator(["--seed-users", "20", "--latency", "400"])
         let ids = (1...20).map(Self.seeded)
         let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
-                                  signal: (signal, after: 1.0))
+                                  signal: (signal, .afterStdoutLines(2)))
         #expect(result.status == 130)
         let lines = result.jsonLines()
         #expect(lines.count == 20, "every ID is reported")
@@ -143,7 +143,7 @@ import Testing
         let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
         let ids = (1...4).map(Self.seeded)
         let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
-                                  signal: (SIGINT, after: 0.5), thenAgain: 0.5)
+                                  signal: (SIGINT, .after(0.5)), thenAgain: 0.5)
         #expect(result.status == 130)
         #expect(result.jsonLines().isEmpty, "gone before the in-flight deletions answered")
     }
@@ -152,7 +152,7 @@ import Testing
         let emulator = try Emulator(["--seed-users", "4"])
         let ids = (1...4).map(Self.seeded)
         let interrupted = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "0.5", "--concurrency", "4"],
-                                       signal: (SIGINT, after: 0.7))
+                                       signal: (SIGINT, .afterStdoutLines(1)))
         #expect(interrupted.status == 130)
         let lines = interrupted.jsonLines()
         #expect(lines.count == 4)
@@ -174,7 +174,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let arguments = ["torii", "delete", Self.seeded(1), "01931a73-8b00-7000-8000-0000000000f1", "--yes", "--json",
                          "--concurrency", "1", "--journal", journal]
-        let killed = try offboard(emulator.baseURL, arguments, signal: (SIGKILL, after: 0.5))
+        let killed = try offboard(emulator.baseURL, arguments, signal: (SIGKILL, .after(0.5)))
         #expect(killed.status == SIGKILL)
         let resumed = try offboard(emulator.baseURL, arguments)
         let other = try #require(resumed.jsonLines().first { $0["id"] as? String == "01931a73-8b00-7000-8000-0000000000f1" })
@@ -232,7 +232,7 @@ import Testing
         let input = (1...40).map(Self.seeded).joined(separator: "\n") + "\n"
         let arguments = ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "4", "--journal", journal]
 
-        let killed = try offboard(emulator.baseURL, arguments, stdin: input, signal: (SIGKILL, after: 1.1))
+        let killed = try offboard(emulator.baseURL, arguments, stdin: input, signal: (SIGKILL, .afterStdoutLines(4)))
         #expect(killed.status == SIGKILL)
         let firstRun = killed.jsonLines().count
         #expect(firstRun > 0 && firstRun < 40)

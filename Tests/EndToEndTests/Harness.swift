@@ -33,11 +33,20 @@ struct RunResult {
     }
 }
 
+/// When a test sends its signal (Ctrl-C, `kill -9`) to the process it runs.
+enum SignalMoment {
+    /// Once that much time has passed since the start.
+    case after(TimeInterval)
+    /// Once the process has written that many lines to stdout (so the test does not depend on
+    /// how fast a busy machine runs it); waits at most 30 s.
+    case afterStdoutLines(Int)
+}
+
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
-/// With `signal`, that signal is sent once the given time has passed (Ctrl-C, `kill -9`);
-/// `thenAgain` sends it a second time that much later.
+/// With `signal`, that signal is sent at the given moment; `thenAgain` sends it a second time
+/// that much later.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-         signal: (Int32, after: TimeInterval)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
+         signal: (Int32, SignalMoment)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -62,8 +71,16 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         process.standardInput = FileHandle.nullDevice
     }
     try process.run()
-    if let (number, delay) = signal {
-        Thread.sleep(forTimeInterval: delay)
+    if let (number, moment) = signal {
+        switch moment {
+        case .after(let delay):
+            Thread.sleep(forTimeInterval: delay)
+        case .afterStdoutLines(let count):
+            _ = waitUntil(seconds: 30) {
+                ((try? Data(contentsOf: outURL)) ?? Data()).count(where: { $0 == UInt8(ascii: "\n") }) >= count
+            }
+        }
+        // Not yet waited for, so the process is at worst a zombie: its PID cannot have been reused.
         kill(process.processIdentifier, number)
         if let thenAgain {
             Thread.sleep(forTimeInterval: thenAgain)
