@@ -80,11 +80,11 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
                 ((try? Data(contentsOf: outURL)) ?? Data()).count(where: { $0 == UInt8(ascii: "\n") }) >= count
             }
         }
-        // Not yet waited for, so the process is at worst a zombie: its PID cannot have been reused.
-        kill(process.processIdentifier, number)
+        // Foundation reaps the child on its own thread: once it has, its PID is no longer ours.
+        if process.isRunning { kill(process.processIdentifier, number) }
         if let thenAgain {
             Thread.sleep(forTimeInterval: thenAgain)
-            kill(process.processIdentifier, number)
+            if process.isRunning { kill(process.processIdentifier, number) }
         }
     }
     process.waitUntilExit()
