@@ -142,8 +142,8 @@ import Testing
     @Test func aSecondCtrlCExitsAtOnce() throws {
         let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
         let ids = (1...4).map(Self.seeded)
-        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
-                                  signal: (SIGINT, .after(0.5)), thenAgain: 0.5)
+        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "-v"],
+                                  signal: (SIGINT, .afterRequestsSent(2)), thenAgain: 0.5)
         #expect(result.status == 130)
         #expect(result.jsonLines().isEmpty, "gone before the in-flight deletions answered")
     }
@@ -174,7 +174,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let arguments = ["torii", "delete", Self.seeded(1), "01931a73-8b00-7000-8000-0000000000f1", "--yes", "--json",
                          "--concurrency", "1", "--journal", journal]
-        let killed = try offboard(emulator.baseURL, arguments, signal: (SIGKILL, .after(0.5)))
+        let killed = try offboard(emulator.baseURL, arguments + ["-v"], signal: (SIGKILL, .afterRequestsSent(1)))
         #expect(killed.status == SIGKILL)
         let resumed = try offboard(emulator.baseURL, arguments)
         let other = try #require(resumed.jsonLines().first { $0["id"] as? String == "01931a73-8b00-7000-8000-0000000000f1" })

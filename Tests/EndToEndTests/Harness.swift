@@ -33,13 +33,21 @@ struct RunResult {
     }
 }
 
-/// When a test sends its signal (Ctrl-C, `kill -9`) to the process it runs.
-enum SignalMoment {
-    /// Once that much time has passed since the start.
-    case after(TimeInterval)
-    /// Once the process has written that many lines to stdout (so the test does not depend on
-    /// how fast a busy machine runs it); waits at most 30 s.
-    case afterStdoutLines(Int)
+/// When a test sends its signal (Ctrl-C, `kill -9`) to the process it runs: once the output so
+/// far (stdout, stderr) shows the run has got that far, not after a fixed time, which a busy
+/// machine may not keep to. Waits at most 30 s.
+struct SignalMoment {
+    let reached: (_ stdout: String, _ stderr: String) -> Bool
+
+    /// Once that many result lines are out.
+    static func afterStdoutLines(_ count: Int) -> SignalMoment {
+        SignalMoment { stdout, _ in stdout.utf8.count(where: { $0 == UInt8(ascii: "\n") }) >= count }
+    }
+
+    /// Once `-v` has traced that many requests as sent.
+    static func afterRequestsSent(_ count: Int) -> SignalMoment {
+        SignalMoment { _, stderr in stderr.components(separatedBy: "\n> DELETE ").count - 1 >= count }
+    }
 }
 
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
@@ -72,14 +80,11 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     }
     try process.run()
     if let (number, moment) = signal {
-        switch moment {
-        case .after(let delay):
-            Thread.sleep(forTimeInterval: delay)
-        case .afterStdoutLines(let count):
-            _ = waitUntil(seconds: 30) {
-                ((try? Data(contentsOf: outURL)) ?? Data()).count(where: { $0 == UInt8(ascii: "\n") }) >= count
-            }
+        let reached = waitUntil(seconds: 30) {
+            moment.reached((try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                           (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         }
+        if !reached { Issue.record("the run never got far enough to be signalled (waited 30 s)") }
         // Foundation reaps the child on its own thread: once it has, its PID is no longer ours.
         if process.isRunning { kill(process.processIdentifier, number) }
         if let thenAgain {
