@@ -28,12 +28,24 @@ public struct BatchSettings: Sendable {
 
 /// Set from a signal handler or anywhere else: no new deletions start once it is set.
 public final class StopRequest: Sendable {
-    private let requested = Atomic<Bool>(false)
+    public enum Reason: UInt8, Sendable {
+        case interrupted = 1
+        /// Standard output closed or failing: results could no longer be shown.
+        case outputFailed = 2
+    }
+
+    private let reasonValue = Atomic<UInt8>(0)
 
     public init() {}
 
-    public func request() { requested.store(true, ordering: .relaxed) }
-    public var isRequested: Bool { requested.load(ordering: .relaxed) }
+    /// Async-signal-safe. The first reason stays; returns whether this call was the first.
+    @discardableResult
+    public func request(_ reason: Reason = .interrupted) -> Bool {
+        reasonValue.compareExchange(expected: 0, desired: reason.rawValue, ordering: .relaxed).exchanged
+    }
+
+    public var isRequested: Bool { reasonValue.load(ordering: .relaxed) != 0 }
+    public var reason: Reason? { Reason(rawValue: reasonValue.load(ordering: .relaxed)) }
 }
 
 /// What a finished batch adds up to.
@@ -41,6 +53,7 @@ public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
         case interrupted
+        case outputFailed
         case journalFailed
     }
 
@@ -66,7 +79,7 @@ public struct BatchSummary: Sendable {
     }
 
     public var exitStatus: ExitStatus {
-        ExitStatus.forBatch([worst, journalError?.status ?? .success], interrupted: stopReason == .interrupted)
+        ExitStatus.forBatch([worst, journalError?.status ?? .success], interrupted: stopReason == .interrupted || stopReason == .outputFailed)
     }
 }
 
@@ -164,7 +177,7 @@ private final class BatchDriver: @unchecked Sendable {
     func fill() {
         fillScheduled = false
         guard !finished else { return }
-        if stop.isRequested, summary.stopReason == nil { summary.stopReason = .interrupted }
+        if stop.isRequested, summary.stopReason == nil { summary.stopReason = stopReason(stop) }
         if summary.stopReason != nil {
             // Nothing new starts, and waiting retries are not sent: report their last result.
             for attempt in ready + waiting.values.sorted(by: { $0.index < $1.index }) { settle(attempt) }
@@ -177,6 +190,11 @@ private final class BatchDriver: @unchecked Sendable {
             starting.append(ready.removeFirst())
         }
         while next < ids.count, inFlight + starting.count < settings.concurrency, summary.stopReason == nil, !rateTimerArmed {
+            // Skips and dry-run lines are reported in this loop without waiting for anything.
+            if stop.isRequested {
+                summary.stopReason = stopReason(stop)
+                break
+            }
             let index = next
             let prior = journal?.prior[index] ?? .none
             if prior == .done {
@@ -340,11 +358,12 @@ private final class BatchDriver: @unchecked Sendable {
     /// Reports every ID not started (when the batch stopped early), and hands over the summary.
     func finish() {
         finished = true
-        if stop.isRequested, next < ids.count, summary.stopReason == nil { summary.stopReason = .interrupted }
+        if stop.isRequested, next < ids.count, summary.stopReason == nil { summary.stopReason = stopReason(stop) }
         if let reason = summary.stopReason {
             let message: String
             switch reason {
             case .interrupted: message = "not attempted: the run was interrupted first"
+            case .outputFailed: message = "not attempted: standard output could not be written"
             case .credentialsRejected: message = "not attempted: the server rejected the credentials earlier in this batch"
             case .journalFailed: message = "not attempted: the journal could not be written"
             }
@@ -360,6 +379,10 @@ private final class BatchDriver: @unchecked Sendable {
         summary.journalError = journalError
         summary.elapsed = clock.now - started
         done(summary)
+    }
+
+    func stopReason(_ stop: StopRequest) -> BatchSummary.StopReason {
+        stop.reason == .outputFailed ? .outputFailed : .interrupted
     }
 
     func dryRunResult(_ index: Int) -> DeletionResult {

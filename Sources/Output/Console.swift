@@ -8,19 +8,20 @@ import Glibc
 public struct Console: Sendable {
     public let colorOnStdout: Bool
     public let colorOnStderr: Bool
-    /// Called when a write to stdout finds it closed (`offboard … | head -1`).
-    private let onStdoutClosed: (@Sendable () -> Void)?
+    /// Called with errno when a write to stdout fails: EPIPE when it is closed
+    /// (`offboard … | head -1`), ENOSPC, EBADF (`>&-`), EIO otherwise.
+    private let onStdoutFailed: (@Sendable (Int32) -> Void)?
 
     /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR` (https://no-color.org).
-    public init(noColor: Bool, onStdoutClosed: (@Sendable () -> Void)? = nil) {
-        self.onStdoutClosed = onStdoutClosed
+    public init(noColor: Bool, onStdoutFailed: (@Sendable (Int32) -> Void)? = nil) {
+        self.onStdoutFailed = onStdoutFailed
         let allowed = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         colorOnStdout = allowed && isatty(STDOUT_FILENO) == 1
         colorOnStderr = allowed && isatty(STDERR_FILENO) == 1
     }
 
     public func out(_ line: String) {
-        if !Console.write(line + "\n", to: STDOUT_FILENO) { onStdoutClosed?() }
+        if !Console.write(line + "\n", to: STDOUT_FILENO) { onStdoutFailed?(errno) }
     }
 
     public func err(_ line: String) { Console.write(line + "\n", to: STDERR_FILENO) }

@@ -115,6 +115,7 @@ public struct HumanRenderer: ResultRenderer {
         switch summary.stopReason {
         case .credentialsRejected?: line += "; stopped: credentials rejected"
         case .interrupted?: line += "; stopped: interrupted"
+        case .outputFailed?: line += "; stopped: standard output could not be written"
         case .journalFailed?: line += "; stopped: the journal could not be written"
         case nil: break
         }

@@ -33,8 +33,8 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// A closed stdout (`offboard … | head -1`) stops a batch as Ctrl-C does.
-    var console: Console { Console(noColor: noColor, onStdoutClosed: { Interrupts.stop.request() }) }
+    /// A closed or failing stdout stops a batch as Ctrl-C does (``Interrupts/outputFailed(_:)``).
+    var console: Console { Console(noColor: noColor, onStdoutFailed: Interrupts.outputFailed) }
 
     var transferOptions: TransferOptions {
         TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout), caFile: cacert, insecure: insecure)

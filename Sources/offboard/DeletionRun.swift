@@ -107,4 +107,13 @@ enum Interrupts {
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
+
+    /// Standard output failed: results can no longer be shown, so nothing new starts. A reader
+    /// that went away (EPIPE: `offboard … | head -1`) needs no message; a full disk or a closed
+    /// descriptor (`>&-`) does, once.
+    @Sendable static func outputFailed(_ error: Int32) {
+        guard stop.request(.outputFailed), error != EPIPE else { return }
+        writeAll("error: cannot write to standard output: \(String(cString: strerror(error))) — no new deletions are started\n",
+                 to: STDERR_FILENO)
+    }
 }

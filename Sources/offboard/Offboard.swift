@@ -1,5 +1,8 @@
 import ArgumentParser
 import OffboardCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Offboard: ParsableCommand {
@@ -13,6 +16,22 @@ struct Offboard: ParsableCommand {
         version: OffboardVersion.current,
         subcommands: [Torii.self, Akana.self]
     )
+
+    static func main() {
+        fillClosedStandardStreams()
+        main(nil)
+    }
+
+    /// A standard stream the caller closed (`offboard … >&-`) would be taken by the next file
+    /// offboard opens — libcurl's socket, the journal — and results written into it. /dev/null
+    /// opened read-only takes its place instead: reads end at once, writes fail (EBADF) and are
+    /// reported as a failing stdout is.
+    static func fillClosedStandardStreams() {
+        for stream in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(stream, F_GETFD) == -1 && errno == EBADF {
+            // The lowest free descriptor: this one, as the lower ones are open by now.
+            _ = open("/dev/null", O_RDONLY)
+        }
+    }
 }
 
 struct Torii: ParsableCommand {

@@ -200,6 +200,24 @@ import Testing
         #expect(deletedInJournal < 100)
     }
 
+    /// Results that cannot be shown stop the run, and say why: a full disk, or a stdout the caller
+    /// closed (which must not become whatever file offboard opens next). A dry run too.
+    @Test(arguments: [("> /dev/full", "No space left on device"), (">&-", "Bad file descriptor")])
+    func aFailingStandardOutputStopsTheRunAndSaysWhy(redirect: String, reason: String) throws {
+        let emulator = try Emulator(["--seed-users", "300"])
+        let ids = (1...300).map(Self.seeded).joined(separator: " ")
+        for mode in ["--dry-run", "--yes"] {
+            let script = "\(Binaries.path("offboard")) torii delete \(ids) \(mode) --json --concurrency 2 \(redirect)"
+            let result = try run("/bin/bash", ["-c", script],
+                                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+            #expect(result.status == 130, "\(mode) \(redirect)")
+            let errors = result.stderr.split(separator: "\n")
+            #expect(errors == ["error: cannot write to standard output: \(reason) — no new deletions are started"], "\(mode) \(redirect)")
+        }
+        let deleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
+        #expect(deleted > 0 && deleted < 300, "the batch stopped early")
+    }
+
     /// Two runs writing one journal would each skip what the other did: the second is refused.
     @Test func aJournalInUseByAnotherRunIsRefused() throws {
         let emulator = try Emulator(["--seed-users", "2", "--latency", "2000"])
