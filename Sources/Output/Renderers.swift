@@ -61,7 +61,8 @@ public struct HumanRenderer: ResultRenderer {
     }
 
     private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
-        let status = result.status.map { " (HTTP \($0))" } ?? ""
+        // The status, unless the message already names it ("server error (HTTP 500)").
+        let status = result.status.flatMap { error.message.contains("HTTP \($0)") ? nil : " (HTTP \($0))" } ?? ""
         console.error("\(result.id)\(place): \(Console.printable(error.message))\(status)")
         if let problem = result.problem {
             for line in HumanRenderer.fields(of: problem) { console.err("  \(Console.printable(line))") }

@@ -182,7 +182,7 @@ import Testing
         let html = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000002", "--yes", "--base-url", server.baseURL, "--retries", "1"],
                            environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
         #expect(html.status == 69)
-        #expect(html.stderr.contains("server error (HTTP 502)"))
+        #expect(html.stderr.contains("server error (HTTP 502)\n"), "the status named once")
         #expect(!html.stderr.contains("<html>"))
 
         let empty = try ScriptedServer { _, _ in .http(500) }
