@@ -45,11 +45,27 @@ struct ConnectionOptions: ParsableArguments {
         if insecure {
             console.warning("--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
         }
-        if let cacert, access(cacert, R_OK) != 0 {
-            throw OffboardError(.configuration, "cannot read --cacert \(cacert): \(String(cString: strerror(errno))) — give a readable PEM file")
-        }
+        if let cacert { try checkCABundle(cacert) }
         if !baseURL.isHTTPS, !baseURL.isLoopback {
             console.warning("\(baseURL) is plain HTTP: credentials cross the network unencrypted — use https://")
+        }
+    }
+
+    /// libcurl reads the CA file only when a TLS connection starts: a wrong one would fail every
+    /// ID of a batch, after the confirmation. Checked here instead, as far as a PEM bundle can be.
+    private func checkCABundle(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw OffboardError(.configuration, "cannot read --cacert \(path): \(String(cString: strerror(errno))) — give a readable PEM file")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw OffboardError(.configuration, "--cacert \(path) is not a file — give a PEM file of CA certificates")
+        }
+        guard let bytes = readAll(fd, limit: 64 << 20),
+              String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            throw OffboardError(.configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
         }
     }
 

@@ -47,6 +47,12 @@ struct DeleteOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
 
     mutating func validate() throws {
+        // The parser keeps the last of a repeated option, which for --from-file would silently
+        // leave the first file's users undeleted: count what was typed.
+        let fromFileCount = CommandLine.arguments.prefix { $0 != "--" }.count { $0 == "--from-file" || $0.hasPrefix("--from-file=") }
+        guard fromFileCount <= 1 else {
+            throw ValidationError("--from-file given \(fromFileCount) times — pass one file (to combine files: cat a b | offboard … --from-file -)")
+        }
         if json, output == .human {
             throw ValidationError("--json and --output human contradict each other — pass one of them")
         }

@@ -300,8 +300,16 @@ import Testing
         #expect(traced.stderr.contains("[authorization: Bearer sk_test_…(redacted)]"))
         #expect(!traced.stderr.contains("H2SECRET42"))
 
+        // Not PEM at all: refused before anything is sent.
         _ = FileManager.default.createFile(atPath: folder + "/garbage.pem", contents: Data("garbage\n".utf8))
-        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/garbage.pem"], environment: env)
+        let notPEM = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/garbage.pem"], environment: env)
+        #expect(notPEM.status == 78)
+        #expect(notPEM.stderr.contains("holds no PEM certificate"))
+        #expect(notPEM.stdout == "")
+        // PEM armour around garbage: only libcurl can tell, and the result says so.
+        _ = FileManager.default.createFile(atPath: folder + "/broken.pem",
+                                           contents: Data("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n".utf8))
+        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/broken.pem"], environment: env)
         #expect(malformed.status == 78)
         #expect((malformed.jsonLines().first?["error"] as? [String: Any])?["kind"] as? String == "configuration")
     }

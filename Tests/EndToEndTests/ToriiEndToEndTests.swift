@@ -200,6 +200,10 @@ import Testing
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
         ([], ["TORII_SECRET_KEY": "pk_test_publishable"], 78, "the Torii secret key must start with sk_test_ or sk_live_"),
         (["--concurrency", "0"], [:], 64, "--concurrency must be from 1 to 64"),
+        (["--from-file", "/dev/null", "--from-file", "/dev/null"], [:], 64, "--from-file given 2 times — pass one file"),
+        (["--cacert", "/nonexistent/ca.pem"], [:], 78, "cannot read --cacert /nonexistent/ca.pem: No such file or directory"),
+        (["--cacert", "/tmp"], [:], 78, "--cacert /tmp is not a file"),
+        (["--cacert", "/etc/passwd"], [:], 78, "--cacert /etc/passwd holds no PEM certificate"),
     ])
     func badConfigurationIsRefusedBeforeSending(arguments: [String], env: [String: String], status: Int32, message: String) throws {
         let result = try offboard(["torii", "delete", Self.demoUser, "--yes"] + arguments, env: env)
