@@ -82,11 +82,12 @@ public struct AkanaService: DeletionService {
 /// reaches into a tenant the operator did not mean.
 public struct AkanaIDFormat: IDFormat {
     public private(set) var tenant: String?
-    private let tenantSource: String
+    private var tenantSource: String
 
     /// - Parameters:
     ///   - tenant: the tenant every ID must belong to, when known before reading them.
-    ///   - source: where that tenant came from, for messages (`--fed-member`, `the saved session`).
+    ///   - source: where that tenant came from, for messages (`--fed-member`, `the saved session`);
+    ///     unused when the first ID sets the tenant.
     public init(tenant: String?, source: String) {
         self.tenant = tenant
         self.tenantSource = source
@@ -109,6 +110,7 @@ public struct AkanaIDFormat: IDFormat {
             }
         } else {
             tenant = idTenant
+            tenantSource = "the tenant of the first ID"
         }
         return .success(uuid)
     }

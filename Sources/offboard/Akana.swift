@@ -66,10 +66,10 @@ struct AkanaDelete: ParsableCommand {
     private func plan(_ console: Console) throws -> ServicePlan {
         let base = try target.require()
         let explicitTenant = fedMember ?? environmentValue("AKANA_FED_MEMBER")
-        if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
-            throw OffboardError(.usage, "--fed-member \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
-        }
         let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
+        if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
+            throw OffboardError(.usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
+        }
         if let token = try secret(file: authTokenFile, option: "--auth-token-file", environment: "AKANA_AUTH_TOKEN", console: console) {
             let csrf = try secret(file: csrfTokenFile, option: "--csrf-token-file", environment: "AKANA_CSRF_TOKEN", console: console)
             return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: explicitTenant, source: source)) { ids in

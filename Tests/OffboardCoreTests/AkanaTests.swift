@@ -91,13 +91,14 @@ import Testing
     }
 
     @Test func idFormatFixesTheTenantFromTheFirstIDAndRefusesOthers() {
-        var format = AkanaIDFormat(tenant: nil, source: "the first ID")
+        var format = AkanaIDFormat(tenant: nil, source: "AKANA_FED_MEMBER")
         #expect((try? format.parse(Substring(id)).get()) != nil)
         #expect(format.tenant == "acme")
         guard case .failure(let error) = format.parse("cb50e0c5-2bc4-4195-8932-0391ad6066bb.other") else {
             Issue.record("another tenant must be refused"); return
         }
         #expect(error.wrongTenant)
+        #expect(error.reason == "belongs to tenant other, not acme (the tenant of the first ID)", "names where the tenant came from")
         for bad in ["cb50e0c5-2bc4-4195-8932-0391ad6066bb", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.", "x.acme",
                     "cb50e0c5-2bc4-4195-8932-0391ad6066bb.ac/me", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.a.b"] {
             guard case .failure(let error) = format.parse(Substring(bad)) else { Issue.record("\(bad) accepted"); continue }
