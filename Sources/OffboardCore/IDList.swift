@@ -97,8 +97,8 @@ public struct IDReader {
         }
     }
 
-    /// One ID per line; blank lines and `#` comments are skipped; surrounding spaces and a
-    /// trailing CR (Windows files) are ignored.
+    /// One ID per line; blank lines and `#` comments are skipped; surrounding spaces, a
+    /// trailing CR and a leading byte-order mark (Windows files) are ignored.
     mutating func addLines(of path: String) throws(OffboardError) {
         let stream = path == "-" ? fdopen(dup(STDIN_FILENO), "r") : fopen(path, "r")
         guard let stream else {
@@ -109,7 +109,9 @@ public struct IDReader {
         var lineNumber: UInt32 = 0
         forEachLine(of: stream) { bytes in
             lineNumber += 1
-            let trimmed = String(decoding: bytes, as: UTF8.self).trimmingWhitespaceForIDs()
+            var text = String(decoding: bytes, as: UTF8.self)
+            if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            let trimmed = text.trimmingWhitespaceForIDs()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
             add(trimmed, line: lineNumber, place: "line \(lineNumber)")
         }

@@ -78,11 +78,20 @@ public func percentEncodePathSegment(_ text: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// How an ID is shown in an error message: quoted, control characters escaped, cut at 60 characters.
+/// How an ID is shown in an error message: quoted, hidden characters escaped, cut at 60 characters.
 public func quotedForMessage(_ text: Substring) -> String {
     var shown = ""
     for scalar in text.unicodeScalars.prefix(60) {
-        shown += scalar.value < 0x20 || scalar.value == 0x7F ? scalar.escaped(asASCII: true) : String(scalar)
+        shown += scalar.isHiddenOnTerminal ? scalar.escaped(asASCII: true) : String(scalar)
     }
     return "\"\(shown)\(text.unicodeScalars.count > 60 ? "…" : "")\""
+}
+
+extension Unicode.Scalar {
+    /// Control characters (C0, DEL, C1) and invisible format characters (a byte-order mark,
+    /// zero-width spaces, bidirectional overrides): shown escaped, so text from a file or a
+    /// server can neither hide nor rearrange what an operator reads on a terminal.
+    public var isHiddenOnTerminal: Bool {
+        value < 0x20 || (0x7F...0x9F).contains(value) || properties.generalCategory == .format
+    }
 }

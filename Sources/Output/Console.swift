@@ -43,13 +43,14 @@ public struct Console: Sendable {
         writeAll(text, to: fd)
     }
 
-    /// Server-sent text made safe for a terminal: control characters (ESC included) are
-    /// shown escaped, so a response cannot move the cursor or recolour the screen.
+    /// Server-sent text made safe for a terminal: control characters (ESC included) and
+    /// invisible format characters are shown escaped, so a response can neither move the
+    /// cursor, recolour the screen nor reorder what is shown.
     public static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
+        guard text.unicodeScalars.contains(where: \.isHiddenOnTerminal) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
-            out += scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? scalar.escaped(asASCII: true) : String(scalar)
+            out += scalar.isHiddenOnTerminal ? scalar.escaped(asASCII: true) : String(scalar)
         }
         return out
     }

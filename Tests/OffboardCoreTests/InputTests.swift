@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Torii
 @testable import OffboardCore
@@ -35,6 +36,24 @@ import Torii
             #expect(error.message.contains(#"argument 2: "a\0b\r\n""#))
             #expect(!error.message.contains("\n"), "one line")
         }
+    }
+
+    /// What a Windows editor writes: a byte-order mark and CRLF line ends.
+    @Test func aFileWithAByteOrderMarkAndCRLFReads() throws {
+        let path = NSTemporaryDirectory() + "ids-\(UUID().uuidString)"
+        try Data("\u{FEFF}01931a73-8b00-7000-8000-000000000005\r\n01931a73-8b00-7000-8000-000000000006\r\n".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (ids, _) = try IDReader.read(arguments: [], file: path, format: ToriiIDFormat())
+        #expect(ids.count == 2)
+        #expect(ids.id(at: 0) == "01931a73-8b00-7000-8000-000000000005")
+        #expect(ids.line(at: 1) == 2)
+    }
+
+    @Test func invisibleCharactersAreShownEscaped() {
+        // A byte-order mark elsewhere, a zero-width space, a right-to-left override.
+        #expect(quotedForMessage("a\u{FEFF}b\u{200B}c\u{202E}d") == #""a\u{FEFF}b\u{200B}c\u{202E}d""#)
+        #expect(quotedForMessage("é-ok") == #""é-ok""#, "visible text is left alone")
     }
 }
 
