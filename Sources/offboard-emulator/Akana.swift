@@ -184,9 +184,10 @@ extension Emulator {
         switch fault {
         case .drop:
             response.dropConnection = true
-        case .garbage(let seed):
+        case .garbage(let seed) where (200..<300).contains(response.status):
+            // Only a delete that was applied is garbled: a refused one keeps its real answer.
             response = .text(200, "garbage-" + hex(seed, width: 16))
-        case .none, .rateLimited, .unavailable:
+        case .none, .garbage, .rateLimited, .unavailable:
             break
         }
         return response

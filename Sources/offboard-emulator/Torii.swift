@@ -153,9 +153,10 @@ extension Emulator {
         switch fault {
         case .drop:
             response.dropConnection = true
-        case .garbage:
+        case .garbage where (200..<300).contains(response.status):
+            // Only a delete that was applied is garbled: a refused one keeps its real answer.
             response = .json(200, Array("{\"ok\": tru".utf8))
-        case .none, .rateLimited, .unavailable:
+        case .none, .garbage, .rateLimited, .unavailable:
             break
         }
         return response

@@ -101,6 +101,14 @@ import Testing
         #expect(line["outcome"] as? String == "deleted")
         #expect((line["warning"] as? String)?.contains("did not match") == true)
         #expect((line["confirmation"] as? String)?.hasPrefix("garbage-") == true)
+
+        // Only an applied delete is garbled: a refused one keeps its real answer.
+        let refused = try offboard(["akana", "delete", Self.user3, "--yes", "--json"],
+                                   env: env.merging(["AKANA_AUTH_TOKEN": "wrong", "AKANA_CSRF_TOKEN": "wrong"]) { $1 })
+        #expect(refused.status == 77)
+        let torii = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
+                            environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": garbage.baseURL])
+        #expect(torii.status == 77)
     }
 
     @Test func aNonAdminIsUnauthorizedAndTheRestOfTheBatchIsNotAttempted() throws {
