@@ -51,6 +51,9 @@ public struct IDReader {
     private var seen = Set<UUID128>()
     private var malformed: [String] = []
     private var malformedCount = 0
+    /// Where the malformed IDs beyond those quoted in `malformed` are, to name them by number.
+    private var moreMalformedArguments: [UInt32] = []
+    private var moreMalformedLines: [UInt32] = []
     private var wrongTenant = false
     private var duplicates: [String] = []
     private var duplicateCount = 0
@@ -72,7 +75,7 @@ public struct IDReader {
     public static func read(arguments: [String], file: String?, format: any IDFormat) throws(OffboardError) -> (IDList, warnings: [String]) {
         var reader = IDReader(format: format)
         for (index, argument) in arguments.enumerated() {
-            reader.add(Substring(argument), line: 0, place: "argument \(index + 1)")
+            reader.add(Substring(argument), at: .argument(UInt32(index + 1)))
         }
         if let file {
             try reader.addLines(of: file)
@@ -80,20 +83,40 @@ public struct IDReader {
         return try reader.finish()
     }
 
-    mutating func add(_ text: Substring, line: UInt32, place: @autoclosure () -> String) {
+    /// Where an ID was given: its position among the arguments, or its line in the file.
+    enum Place: CustomStringConvertible {
+        case argument(UInt32)
+        case line(UInt32)
+
+        var description: String {
+            switch self {
+            case .argument(let number): "argument \(number)"
+            case .line(let number): "line \(number)"
+            }
+        }
+    }
+
+    mutating func add(_ text: Substring, at place: Place) {
         switch format.parse(text) {
         case .success(let uuid):
             if seen.insert(uuid).inserted {
                 uuids.append(uuid)
-                lines.append(line)
+                if case .line(let number) = place { lines.append(number) } else { lines.append(0) }
             } else {
                 duplicateCount += 1
-                if duplicates.count < 5 { duplicates.append("\(uuid.description + format.suffix) (\(place()))") }
+                if duplicates.count < 5 { duplicates.append("\(uuid.description + format.suffix) (\(place))") }
             }
         case .failure(let error):
             malformedCount += 1
             wrongTenant = wrongTenant || error.wrongTenant
-            if malformed.count < 5 { malformed.append("\(place()): \(quotedForMessage(text)) \(error.reason)") }
+            if malformed.count < 5 {
+                malformed.append("\(place): \(quotedForMessage(text)) \(error.reason)")
+            } else {
+                switch place {
+                case .argument(let number): moreMalformedArguments.append(number)
+                case .line(let number): moreMalformedLines.append(number)
+                }
+            }
         }
     }
 
@@ -113,7 +136,7 @@ public struct IDReader {
             if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
             let trimmed = text.trimmingWhitespaceForIDs()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-            add(trimmed, line: lineNumber, place: "line \(lineNumber)")
+            add(trimmed, at: .line(lineNumber))
         }
         if ferror(stream) != 0 {
             throw OffboardError(.usage, "reading --from-file \(path) failed: \(String(cString: strerror(errno)))")
@@ -122,7 +145,12 @@ public struct IDReader {
 
     func finish() throws(OffboardError) -> (IDList, warnings: [String]) {
         if malformedCount > 0 {
-            let more = malformedCount > malformed.count ? "; and \(malformedCount - malformed.count) more" : ""
+            var more = ""
+            if malformedCount > malformed.count {
+                let places = [("arguments", moreMalformedArguments), ("lines", moreMalformedLines)]
+                    .filter { !$1.isEmpty }.map { "\($0) \(IDReader.runs(of: $1))" }
+                more = "; and \(malformedCount - malformed.count) more (\(places.joined(separator: "; ")))"
+            }
             let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
             let fix = wrongTenant ? "remove the IDs of other tenants (run once per tenant)" : "fix or remove them"
             throw OffboardError(.malformedInput,
@@ -135,6 +163,22 @@ public struct IDReader {
             warnings.append("\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
         }
         return (IDList(uuids: uuids, lines: lines, suffix: format.suffix), warnings)
+    }
+}
+
+extension IDReader {
+    /// Ascending numbers as runs, `6–30, 41, 50–52`; after 20 runs, `…`.
+    static func runs(of numbers: [UInt32]) -> String {
+        var runs: [String] = []
+        var start = 0
+        while start < numbers.count {
+            if runs.count == 20 { return runs.joined(separator: ", ") + ", …" }
+            var end = start
+            while end + 1 < numbers.count, numbers[end + 1] == numbers[end] + 1 { end += 1 }
+            runs.append(end == start ? "\(numbers[start])" : "\(numbers[start])–\(numbers[end])")
+            start = end + 1
+        }
+        return runs.joined(separator: ", ")
     }
 }
 

@@ -50,6 +50,24 @@ import Torii
         #expect(ids.line(at: 1) == 2)
     }
 
+    /// The first five are quoted; the rest are named by number, so every one can be found.
+    @Test func everyMalformedIDIsNamed() throws {
+        let path = NSTemporaryDirectory() + "ids-\(UUID().uuidString)"
+        let lines = Array(repeating: "bad", count: 10) + ["01931a73-8b00-7000-8000-000000000005"] + Array(repeating: "bad", count: 3)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try IDReader.read(arguments: ["x", "y", "z", "v", "w", "u", "01931a73-8b00-7000-8000-000000000006", "t"],
+                                  file: path, format: ToriiIDFormat())
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.status == .malformedInput)
+            #expect(error.message.contains(#"argument 5: "w""#))
+            #expect(error.message.contains("; and 15 more (arguments 6, 8; lines 1–10, 12–14) —"))
+        }
+        #expect(IDReader.runs(of: (1...25).map { UInt32($0 * 2) }).hasSuffix("38, 40, …"))
+    }
+
     @Test func invisibleCharactersAreShownEscaped() {
         // A byte-order mark elsewhere, a zero-width space, a right-to-left override.
         #expect(quotedForMessage("a\u{FEFF}b\u{200B}c\u{202E}d") == #""a\u{FEFF}b\u{200B}c\u{202E}d""#)
