@@ -63,9 +63,15 @@ public struct AkanaService: DeletionService {
             return Verdict.standard(for: response, problem: problem).hinted(
                 "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address")
         case 401, 403:
-            var verdict = Verdict.standard(for: response, problem: problem).hinted(credentials.csrfToken == nil
-                ? "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
-                : "session missing or expired — run `offboard akana login --base-url \(baseURL) --email <you>`")
+            let login = "`offboard akana login --base-url \(baseURL) --email <you>`"
+            let hint = if credentials.csrfToken == nil {
+                "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
+            } else if response.status == 403 {
+                "the account may lack the site admin role that deleting users needs, or the session expired — run \(login) as a site admin"
+            } else {
+                "session missing or expired — run \(login)"
+            }
+            var verdict = Verdict.standard(for: response, problem: problem).hinted(hint)
             verdict.error?.kind = .unauthorized
             return verdict
         case 404:
