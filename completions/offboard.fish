@@ -114,7 +114,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" rate' -l 'rate' -d 'Start at most n deletions per second (0 = no cap).' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" retries' -l 'retries' -d 'Extra attempts for transient failures (0 disables).' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" journal' -l 'journal' -d 'Record every outcome in this file; a repeated run skips what is done.' -rF
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" q quiet' -l 'quiet' -s 'q' -d 'Print nothing for successes (human output).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" q quiet' -l 'quiet' -s 'q' -d 'Print nothing for successes (human output; a dry run still lists its requests).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" timeout' -l 'timeout' -d 'Limit for one attempt, whole request, in seconds.' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" connect-timeout' -l 'connect-timeout' -d 'Limit for connecting, in seconds.' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
@@ -142,7 +142,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" rate' -l 'rate' -d 'Start at most n deletions per second (0 = no cap).' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" retries' -l 'retries' -d 'Extra attempts for transient failures (0 disables).' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" journal' -l 'journal' -d 'Record every outcome in this file; a repeated run skips what is done.' -rF
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" q quiet' -l 'quiet' -s 'q' -d 'Print nothing for successes (human output).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" q quiet' -l 'quiet' -s 'q' -d 'Print nothing for successes (human output; a dry run still lists its requests).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" timeout' -l 'timeout' -d 'Limit for one attempt, whole request, in seconds.' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" connect-timeout' -l 'connect-timeout' -d 'Limit for connecting, in seconds.' -rfka ''
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF

@@ -45,7 +45,8 @@ public struct HumanRenderer: ResultRenderer {
         if let warning = result.verdict.warning {
             console.warning("\(result.id)\(place): \(Console.printable(warning))")
         }
-        guard !quiet else { return }
+        // A dry run's listing is what was asked for, not a success to keep quiet about.
+        guard !quiet || result.outcome == .wouldDelete else { return }
         let paint = { (text: String) in console.paint(text, .green, on: console.colorOnStdout) }
         switch result.outcome {
         case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")

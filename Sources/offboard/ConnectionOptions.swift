@@ -8,10 +8,10 @@ import Glibc
 
 /// How to reach a server: limits, trust and tracing. Every command that talks to one has them.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
     var timeout: Double = 30
 
-    @Option(help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
     var connectTimeout: Double = 10
 
     @Option(help: ArgumentHelp("Extra CA bundle for TLS verification.", valueName: "path"), completion: .file())

@@ -28,20 +28,20 @@ struct DeleteOptions: ParsableArguments {
     @Flag(help: "Count a 404 as success (outcome not_found, exit 0).")
     var ignoreNotFound = false
 
-    @Option(help: ArgumentHelp("Deletions in flight at once (1…64).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Deletions in flight at once (1…64).", valueName: "n"))
     var concurrency = 4
 
-    @Option(help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
     var rate: Double = 0
 
-    @Option(help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
 
     @Option(help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
             completion: .file())
     var journal: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing for successes (human output).")
+    @Flag(name: .shortAndLong, help: "Print nothing for successes (human output; a dry run still lists its requests).")
     var quiet = false
 
     @OptionGroup var connection: ConnectionOptions

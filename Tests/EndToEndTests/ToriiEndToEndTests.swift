@@ -200,6 +200,8 @@ import Testing
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
         ([], ["TORII_SECRET_KEY": "pk_test_publishable"], 78, "the Torii secret key must start with sk_test_ or sk_live_"),
         (["--concurrency", "0"], [:], 64, "--concurrency must be from 1 to 64"),
+        (["--concurrency", "-1"], [:], 64, "--concurrency must be from 1 to 64 (got -1)"),
+        (["--timeout", "-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),
         (["--from-file", "/dev/null", "--from-file", "/dev/null"], [:], 64, "--from-file given 2 times — pass one file"),
         (["--cacert", "/nonexistent/ca.pem"], [:], 78, "cannot read --cacert /nonexistent/ca.pem: No such file or directory"),
         (["--cacert", "/tmp"], [:], 78, "--cacert /tmp is not a file"),
@@ -261,6 +263,8 @@ import Testing
         #expect(result.stdout.contains("would delete \(Self.demoUser): DELETE \(emulator.baseURL)/api/server/v1/users/\(Self.demoUser)"))
         #expect(result.stdout.contains("Authorization: Bearer sk_test_…(redacted)"))
         #expect(!result.stdout.contains("sk_test_emulator"))
+        let quiet = try offboard(["torii", "delete", Self.demoUser, "--dry-run", "--quiet"])
+        #expect(quiet.stdout == result.stdout, "--quiet silences successes, not the listing asked for")
         #expect(try emulator.toriiDeleteRequests() == 0)
     }
 
