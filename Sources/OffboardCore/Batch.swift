@@ -52,6 +52,8 @@ public final class StopRequest: Sendable {
 public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
+        /// A local setting (the CA file) made a transfer impossible.
+        case configurationFailed
         case interrupted
         case outputFailed
         case journalFailed
@@ -329,8 +331,13 @@ private final class BatchDriver: @unchecked Sendable {
             }
         } else {
             record(result)
-            if verdict.error?.kind == .unauthorized, summary.stopReason == nil {
-                summary.stopReason = .credentialsRejected
+            // Both would fail every ID alike: the rest are not attempted.
+            if summary.stopReason == nil {
+                switch verdict.error?.kind {
+                case .unauthorized?: summary.stopReason = .credentialsRejected
+                case .configuration?: summary.stopReason = .configurationFailed
+                default: break
+                }
             }
         }
         scheduleFill()
@@ -365,6 +372,7 @@ private final class BatchDriver: @unchecked Sendable {
             case .interrupted: message = "not attempted: the run was interrupted first"
             case .outputFailed: message = "not attempted: standard output could not be written"
             case .credentialsRejected: message = "not attempted: the server rejected the credentials earlier in this batch"
+            case .configurationFailed: message = "not attempted: a local setting made an earlier transfer of this batch impossible"
             case .journalFailed: message = "not attempted: the journal could not be written"
             }
             while next < ids.count {

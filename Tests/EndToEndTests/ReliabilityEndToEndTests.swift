@@ -309,9 +309,13 @@ import Testing
         // PEM armour around garbage: only libcurl can tell, and the result says so.
         _ = FileManager.default.createFile(atPath: folder + "/broken.pem",
                                            contents: Data("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n".utf8))
-        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/broken.pem"], environment: env)
+        // It would fail every ID alike, so the rest of the batch is not attempted.
+        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/broken.pem", "--concurrency", "1",
+                                                                         "01931a73-8b00-7000-8000-000000000002", "01931a73-8b00-7000-8000-000000000003"],
+                                environment: env)
         #expect(malformed.status == 78)
-        #expect((malformed.jsonLines().first?["error"] as? [String: Any])?["kind"] as? String == "configuration")
+        let kinds = malformed.jsonLines().map { ($0["error"] as? [String: Any])?["kind"] as? String }
+        #expect(kinds == ["configuration", "not_attempted", "not_attempted"])
     }
 
     /// Over HTTP/2 a batch shares one connection: nginx (Debian's, with http_v2) logs each
