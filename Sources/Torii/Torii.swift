@@ -19,7 +19,16 @@ public struct ToriiService: DeletionService {
     /// - Throws: exit 78 when the key is not a secret key.
     public init(baseURL: String, secretKey: String) throws(OffboardError) {
         guard let environment = ToriiService.environment(ofKey: secretKey) else {
-            let shown = secretKey.isEmpty ? "it is empty" : "it starts with \"\(secretKey.prefix(3))…\""
+            // Not a single character of the value: it may be some other secret pasted by mistake.
+            let shown = if secretKey.isEmpty {
+                "it is empty"
+            } else if secretKey.hasPrefix("pk_") {
+                "this is a publishable key"
+            } else if secretKey == "sk_test_" || secretKey == "sk_live_" {
+                "this is only the prefix"
+            } else {
+                "it starts otherwise"
+            }
             throw OffboardError(.configuration,
                 "the Torii secret key must start with sk_test_ or sk_live_ (\(shown)) — use a secret key from the Torii dashboard, not a publishable or truncated one")
         }
