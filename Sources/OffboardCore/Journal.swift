@@ -35,6 +35,7 @@ public final class Journal {
         self.path = path
         self.service = service
         self.baseURL = baseURL
+        try Journal.checkWritable(path)
         let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, baseURL: baseURL,
                                                                        suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
         prior = ids.uuids.map { known[$0] ?? .none }
@@ -48,7 +49,7 @@ public final class Journal {
     public func beginWriting() throws(OffboardError) {
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+            throw Journal.cannotWrite(path)
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             throw OffboardError(.usage, "another offboard run is using --journal \(path) — wait for it to end, or use another journal")
@@ -98,14 +99,34 @@ public final class Journal {
 
     public func sync() throws(OffboardError) {
         guard fsync(fd) == 0 else {
-            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+            throw Journal.cannotWrite(path)
         }
     }
 
     private func append(_ text: String) throws(OffboardError) {
         guard writeAll(text, to: fd) else {
-            throw OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno)))")
+            throw Journal.cannotWrite(path)
         }
+    }
+
+    /// A path that cannot become the journal is refused now, before the confirmation and in a
+    /// dry run too, rather than when the first record is written.
+    private static func checkWritable(_ path: String) throws(OffboardError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw OffboardError(.configuration, "--journal \(path) is not a file — give a file path, e.g. \(path.hasSuffix("/") ? path : path + "/")offboard.journal")
+            }
+            guard access(path, W_OK) == 0 else { throw cannotWrite(path) }
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard access(directory, W_OK) == 0 else { throw cannotWrite(path) }
+    }
+
+    private static func cannotWrite(_ path: String) -> OffboardError {
+        OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno))) — give a path in a directory you can write")
     }
 
     /// The last state of each ID the file names, and how many lines were damaged.

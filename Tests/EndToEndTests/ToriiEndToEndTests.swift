@@ -204,6 +204,8 @@ import Testing
         (["--concurrency", "-1"], [:], 64, "--concurrency must be from 1 to 64 (got -1)"),
         (["--timeout", "-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),
         (["--from-file", "/dev/null", "--from-file", "/dev/null"], [:], 64, "--from-file given 2 times — pass one file"),
+        (["--dry-run", "--journal", "/tmp"], [:], 78, "--journal /tmp is not a file — give a file path, e.g. /tmp/offboard.journal"),
+        (["--journal", "/nonexistent/dir/j"], [:], 78, "cannot write --journal /nonexistent/dir/j: No such file or directory — give a path"),
         (["--cacert", "/nonexistent/ca.pem"], [:], 78, "cannot read --cacert /nonexistent/ca.pem: No such file or directory"),
         (["--cacert", "/tmp"], [:], 78, "--cacert /tmp is not a file"),
         (["--cacert", "/etc/passwd"], [:], 78, "--cacert /etc/passwd holds no PEM certificate"),
