@@ -52,7 +52,7 @@ public final class StopRequest: Sendable {
 public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
-        /// A local setting (the CA file) made a transfer impossible.
+        /// A local error (an unusable CA file, out of memory) that would fail every transfer alike.
         case configurationFailed
         case interrupted
         case outputFailed
@@ -220,6 +220,13 @@ private final class BatchDriver: @unchecked Sendable {
             starting.append(Attempt(index: index, earlierResultUnknown: settings.rerun || prior == .unknown, started: clock.now))
             next += 1
         }
+        if let reason = summary.stopReason {
+            // The stop came while skips were reported: what was queued before it is not sent.
+            for attempt in starting {
+                if attempt.number == 0 { record(notAttempted(attempt.index, reason)) } else { settle(attempt) }
+            }
+            starting.removeAll()
+        }
         start(starting)
         if inFlight == 0, waiting.isEmpty, ready.isEmpty, !rateTimerArmed, next == ids.count || summary.stopReason != nil {
             finish()
@@ -236,10 +243,7 @@ private final class BatchDriver: @unchecked Sendable {
             } catch {
                 journalError = error
                 summary.stopReason = .journalFailed
-                for index in firsts {
-                    record(DeletionResult(service: service.name, id: ids.id(at: index), line: ids.line(at: index),
-                                          verdict: .failed(.notAttempted, "not attempted: the journal could not be written")))
-                }
+                for index in firsts { record(notAttempted(index, .journalFailed)) }
                 attempts.filter { $0.number > 0 }.forEach(settle)
                 return
             }
@@ -367,17 +371,8 @@ private final class BatchDriver: @unchecked Sendable {
         finished = true
         if stop.isRequested, next < ids.count, summary.stopReason == nil { summary.stopReason = stopReason(stop) }
         if let reason = summary.stopReason {
-            let message: String
-            switch reason {
-            case .interrupted: message = "not attempted: the run was interrupted first"
-            case .outputFailed: message = "not attempted: standard output could not be written"
-            case .credentialsRejected: message = "not attempted: the server rejected the credentials earlier in this batch"
-            case .configurationFailed: message = "not attempted: a local setting made an earlier transfer of this batch impossible"
-            case .journalFailed: message = "not attempted: the journal could not be written"
-            }
             while next < ids.count {
-                record(DeletionResult(service: service.name, id: ids.id(at: next), line: ids.line(at: next),
-                                      verdict: .failed(.notAttempted, message)))
+                record(notAttempted(next, reason))
                 next += 1
             }
         }
@@ -387,6 +382,18 @@ private final class BatchDriver: @unchecked Sendable {
         summary.journalError = journalError
         summary.elapsed = clock.now - started
         done(summary)
+    }
+
+    func notAttempted(_ index: Int, _ reason: BatchSummary.StopReason) -> DeletionResult {
+        let message = switch reason {
+        case .interrupted: "not attempted: the run was interrupted first"
+        case .outputFailed: "not attempted: standard output could not be written"
+        case .credentialsRejected: "not attempted: the server rejected the credentials earlier in this batch"
+        case .configurationFailed: "not attempted: a local error stopped the batch (see the first failure)"
+        case .journalFailed: "not attempted: the journal could not be written"
+        }
+        return DeletionResult(service: service.name, id: ids.id(at: index), line: ids.line(at: index),
+                              verdict: .failed(.notAttempted, message))
     }
 
     func stopReason(_ stop: StopRequest) -> BatchSummary.StopReason {

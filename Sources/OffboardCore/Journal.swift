@@ -21,6 +21,9 @@ public final class Journal {
     public let path: String
     private let service: String
     private let baseURL: String
+    /// What else the run's credentials decide, e.g. `test environment`: Torii's test and live
+    /// share one base URL, and a test run's journal must not make a live run skip its IDs.
+    private let scope: String
     private var fd: Int32 = -1
     private let sizeWhenRead: Int
     private let needsNewline: Bool
@@ -30,13 +33,16 @@ public final class Journal {
     public let damagedLines: Int
 
     /// Reads what the journal holds for these IDs (a missing file holds nothing). Nothing is
-    /// written until `beginWriting`.
-    public init(path: String, service: String, baseURL: String, ids: IDList, ignoreNotFound: Bool) throws(OffboardError) {
+    /// written until `beginWriting`; a dry run (`forWriting` false) only reads an existing file,
+    /// so someone else's read-only journal can be checked against.
+    public init(path: String, service: String, scope: String, baseURL: String, ids: IDList, ignoreNotFound: Bool,
+                forWriting: Bool = true) throws(OffboardError) {
         self.path = path
         self.service = service
+        self.scope = scope
         self.baseURL = baseURL
-        try Journal.checkWritable(path)
-        let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, baseURL: baseURL,
+        try Journal.checkUsable(path, forWriting: forWriting)
+        let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, scope: scope, baseURL: baseURL,
                                                                        suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
         prior = ids.uuids.map { known[$0] ?? .none }
         damagedLines = damaged
@@ -65,7 +71,7 @@ public final class Journal {
         if sizeWhenRead == 0 {
             try append(JSONValue.object([
                 ("journal", .string("offboard")), ("version", .number("1")),
-                ("service", .string(service)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
+                ("service", .string(service)), ("scope", .string(scope)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
             ]).serialized + "\n")
             try sync()
         }
@@ -111,18 +117,28 @@ public final class Journal {
 
     /// A path that cannot become the journal is refused now, before the confirmation and in a
     /// dry run too, rather than when the first record is written.
-    private static func checkWritable(_ path: String) throws(OffboardError) {
+    private static func checkUsable(_ path: String, forWriting: Bool) throws(OffboardError) {
+        guard !path.isEmpty else { throw OffboardError(.usage, "--journal needs a file path") }
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFREG else {
                 throw OffboardError(.configuration, "--journal \(path) is not a file — give a file path, e.g. \(path.hasSuffix("/") ? path : path + "/")offboard.journal")
             }
-            guard access(path, W_OK) == 0 else { throw cannotWrite(path) }
+            guard forWriting else { return }
+            // Opening it is the real answer (access() can differ, e.g. over NFS); nothing is created.
+            let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard fd >= 0 else { throw cannotWrite(path) }
+            close(fd)
             return
         }
+        guard errno == ENOENT else { throw cannotWrite(path) }  // e.g. ENOTDIR: a file on the way
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        guard access(directory, W_OK) == 0 else { throw cannotWrite(path) }
+        guard stat(directory, &info) == 0 else { throw cannotWrite(path) }
+        guard info.st_mode & S_IFMT == S_IFDIR, access(directory, W_OK | X_OK) == 0 else {
+            errno = info.st_mode & S_IFMT == S_IFDIR ? errno : ENOTDIR
+            throw cannotWrite(path)
+        }
     }
 
     private static func cannotWrite(_ path: String) -> OffboardError {
@@ -130,7 +146,7 @@ public final class Journal {
     }
 
     /// The last state of each ID the file names, and how many lines were damaged.
-    private static func read(path: String, service: String, baseURL: String, suffix: String,
+    private static func read(path: String, service: String, scope: String, baseURL: String, suffix: String,
                              ignoreNotFound: Bool) throws(OffboardError) -> ([UUID128: PriorResult], Int, Bool, Int) {
         guard let stream = fopen(path, "r") else {
             if errno == ENOENT { return ([:], 0, true, 0) }
@@ -143,15 +159,25 @@ public final class Journal {
         var size = 0
         try forEachLine(of: stream) { (bytes) throws(OffboardError) in
             let length = bytes.count
+            let isHeader = size == 0
             size += length
             endsWithNewline = bytes[length - 1] == 0x0A
-            guard let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length))) else {
+            let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length)))
+            // Any other file (the ID list itself, say) is never appended to.
+            if isHeader, record?["journal"]?.stringValue != "offboard" {
+                throw OffboardError(.usage, "--journal \(path) is not an offboard journal (its first line is no journal header) — give a new file, or the journal of an earlier run")
+            }
+            guard let record else {
                 damaged += 1
                 return
             }
             if let recordService = record["service"]?.stringValue, let recordBase = record["baseUrl"]?.stringValue,
                recordService != service || recordBase != baseURL {
                 throw OffboardError(.usage, "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
+            }
+            // Journals from before the scope was recorded have none: nothing to compare.
+            if isHeader, let recordScope = record["scope"]?.stringValue, recordScope != scope {
+                throw OffboardError(.usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
             }
             guard let id = record["id"]?.stringValue, id.utf8.count == 36 + suffix.utf8.count, id.hasSuffix(suffix),
                   let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { return }

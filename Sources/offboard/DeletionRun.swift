@@ -2,6 +2,7 @@ import ArgumentParser
 import HTTPCore
 import OffboardCore
 import Output
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,8 @@ struct DeletionRun {
         warnings.forEach(console.warning)
         let service = try plan.makeService(ids)
         let journal = try options.journal.map {
-            try Journal(path: $0, service: service.name, baseURL: service.baseURL, ids: ids, ignoreNotFound: options.ignoreNotFound)
+            try Journal(path: $0, service: service.name, scope: service.scopeDescription, baseURL: service.baseURL, ids: ids,
+                        ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
         }
         if let journal, journal.damagedLines > 0 {
             console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
@@ -89,14 +91,18 @@ func secret(file: String?, option: String, environment: String, console: Console
 /// report; a second one exits at once.
 enum Interrupts {
     static let stop = StopRequest()
+    /// Counted apart from `stop`, which a failing stdout also sets: that is not a first Ctrl-C.
+    static let signalsReceived = Atomic<Int>(0)
 
     static func install() {
-        _ = stop  // initialised here, not first in a signal handler
+        // Both initialised here, not first in a signal handler.
+        _ = stop
+        _ = signalsReceived.load(ordering: .relaxed)
         // Writes to a closed pipe fail with EPIPE instead of killing the run mid-batch.
         signal(SIGPIPE, SIG_IGN)
         let handler: @convention(c) (Int32) -> Void = { _ in
-            if Interrupts.stop.isRequested { _exit(130) }
-            Interrupts.stop.request()
+            if Interrupts.signalsReceived.add(1, ordering: .relaxed).oldValue > 0 { _exit(130) }
+            Interrupts.stop.request(.interrupted)
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
@@ -113,7 +119,7 @@ enum Interrupts {
     /// descriptor (`>&-`) does, once.
     @Sendable static func outputFailed(_ error: Int32) {
         guard stop.request(.outputFailed), error != EPIPE else { return }
-        writeAll("error: cannot write to standard output: \(String(cString: strerror(error))) — no new deletions are started\n",
+        writeAll("error: cannot write to standard output: \(String(cString: strerror(error))) — the run stops; nothing new is sent\n",
                  to: STDERR_FILENO)
     }
 }

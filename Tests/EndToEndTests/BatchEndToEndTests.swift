@@ -212,10 +212,67 @@ import Testing
                                  environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
             #expect(result.status == 130, "\(mode) \(redirect)")
             let errors = result.stderr.split(separator: "\n")
-            #expect(errors == ["error: cannot write to standard output: \(reason) — no new deletions are started"], "\(mode) \(redirect)")
+            #expect(errors == ["error: cannot write to standard output: \(reason) — the run stops; nothing new is sent"], "\(mode) \(redirect)")
         }
         let deleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
         #expect(deleted > 0 && deleted < 300, "the batch stopped early")
+    }
+
+    /// A stop for a failing stdout is not a first Ctrl-C: the Ctrl-C that follows still lets the
+    /// deletions in flight finish and be reported.
+    @Test func aCtrlCAfterStandardOutputFailedStillFinishesInFlightDeletions() throws {
+        let emulator = try Emulator(["--seed-users", "10", "--latency", "1500"])
+        let ids = (1...10).map(Self.seeded).joined(separator: " ")
+        // Started at 0, 0.5, 1 s…: the first answer (1.5 s) fails to print while others are in flight.
+        let script = "exec \(Binaries.path("offboard")) torii delete \(ids) --yes --rate 2 --concurrency 4 > /dev/full"
+        let result = try run("/bin/bash", ["-c", script],
+                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL],
+                             signal: (SIGINT, SignalMoment { _, stderr in stderr.contains("cannot write to standard output") }))
+        #expect(result.status == 130)
+        #expect(result.stderr.contains("of 10 in"), "the run ended normally, with its summary")
+        let deleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
+        #expect(deleted >= 2, "the deletions in flight finished")
+        #expect(!result.stderr.contains("error: \(Self.seeded(1))"), "and none that finished is reported as failed")
+    }
+
+    /// A stop seen while skips are reported also holds back the IDs queued just before it.
+    @Test func nothingIsSentAfterAStopSeenWhileReportingSkips() throws {
+        let emulator = try Emulator(["--seed-users", "3"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let env = ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL]
+        #expect(try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal], environment: env).status == 0)
+        // ID 2 is queued, then ID 1's "skipped" line fails to print.
+        let script = "\(Binaries.path("offboard")) torii delete \(Self.seeded(2)) \(Self.seeded(1)) \(Self.seeded(3)) --yes --json --journal \(journal) > /dev/full"
+        let result = try run("/bin/bash", ["-c", script], environment: env)
+        #expect(result.status == 130)
+        #expect(try emulator.toriiDeleteRequests() == 1, "only the first run's request")
+    }
+
+    /// A journal is only ever an offboard journal of the same service, base URL and environment.
+    @Test func aJournalIsNeverAnotherFileNorAnotherEnvironments() throws {
+        let emulator = try Emulator(["--seed-users", "2"])
+        let folder = NSTemporaryDirectory() + "journals-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let env = ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL]
+
+        // The ID list given as the journal as well: refused, and left as it was.
+        let list = folder + "/ids.txt", listText = Self.seeded(1) + "\n" + Self.seeded(2) + "\n"
+        try listText.write(toFile: list, atomically: true, encoding: .utf8)
+        let misuse = try run(Binaries.path("offboard"), ["torii", "delete", "--from-file", list, "--journal", list, "--yes"], environment: env)
+        #expect(misuse.status == 64)
+        #expect(misuse.stderr.contains("--journal \(list) is not an offboard journal"))
+        #expect(try String(contentsOfFile: list, encoding: .utf8) == listText)
+
+        // Torii's test and live environments share a base URL; their journals are not shared.
+        let journal = folder + "/journal"
+        #expect(try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal], environment: env).status == 0)
+        let live = try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal],
+                           environment: env.merging(["TORII_SECRET_KEY": "sk_live_other"]) { $1 })
+        #expect(live.status == 64)
+        #expect(live.stderr.contains("was written for torii (test environment), not torii (live environment)"))
+        #expect(try emulator.toriiDeleteRequests() == 1)
     }
 
     /// Two runs writing one journal would each skip what the other did: the second is refused.

@@ -205,6 +205,8 @@ import Testing
         (["--timeout", "-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),
         (["--from-file", "/dev/null", "--from-file", "/dev/null"], [:], 64, "--from-file given 2 times — pass one file"),
         (["--dry-run", "--journal", "/tmp"], [:], 78, "--journal /tmp is not a file — give a file path, e.g. /tmp/offboard.journal"),
+        (["--journal", "/etc/passwd/j"], [:], 78, "cannot write --journal /etc/passwd/j: Not a directory"),
+        (["--journal", ""], [:], 64, "--journal needs a file path"),
         (["--journal", "/nonexistent/dir/j"], [:], 78, "cannot write --journal /nonexistent/dir/j: No such file or directory — give a path"),
         (["--cacert", "/nonexistent/ca.pem"], [:], 78, "cannot read --cacert /nonexistent/ca.pem: No such file or directory"),
         (["--cacert", "/tmp"], [:], 78, "--cacert /tmp is not a file"),
