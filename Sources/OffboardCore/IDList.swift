@@ -52,8 +52,8 @@ public struct IDReader {
     private var malformed: [String] = []
     private var malformedCount = 0
     /// Where the malformed IDs beyond those quoted in `malformed` are, to name them by number.
-    private var moreMalformedArguments: [UInt32] = []
-    private var moreMalformedLines: [UInt32] = []
+    private var moreMalformedArguments = NumberRuns()
+    private var moreMalformedLines = NumberRuns()
     private var wrongTenant = false
     private var duplicates: [String] = []
     private var duplicateCount = 0
@@ -148,7 +148,7 @@ public struct IDReader {
             var more = ""
             if malformedCount > malformed.count {
                 let places = [("arguments", moreMalformedArguments), ("lines", moreMalformedLines)]
-                    .filter { !$1.isEmpty }.map { "\($0) \(IDReader.runs(of: $1))" }
+                    .filter { !$1.isEmpty }.map { "\($0) \($1)" }
                 more = "; and \(malformedCount - malformed.count) more (\(places.joined(separator: "; ")))"
             }
             let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
@@ -166,19 +166,28 @@ public struct IDReader {
     }
 }
 
-extension IDReader {
-    /// Ascending numbers as runs, `6–30, 41, 50–52`; after 20 runs, `…`.
-    static func runs(of numbers: [UInt32]) -> String {
-        var runs: [String] = []
-        var start = 0
-        while start < numbers.count {
-            if runs.count == 20 { return runs.joined(separator: ", ") + ", …" }
-            var end = start
-            while end + 1 < numbers.count, numbers[end + 1] == numbers[end] + 1 { end += 1 }
-            runs.append(end == start ? "\(numbers[start])" : "\(numbers[start])–\(numbers[end])")
-            start = end + 1
+/// Ascending numbers kept as at most 20 runs, shown as `6–30, 41, 50–52`, then `…`: a file of
+/// millions of bad lines costs no more than a few.
+struct NumberRuns: CustomStringConvertible {
+    private var runs: [ClosedRange<UInt32>] = []
+    private var truncated = false
+
+    var isEmpty: Bool { runs.isEmpty }
+
+    mutating func append(_ number: UInt32) {
+        guard !truncated else { return }
+        if let last = runs.last, last.upperBound &+ 1 == number {
+            runs[runs.count - 1] = last.lowerBound...number
+        } else if runs.count == 20 {
+            truncated = true
+        } else {
+            runs.append(number...number)
         }
-        return runs.joined(separator: ", ")
+    }
+
+    var description: String {
+        runs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }.joined(separator: ", ")
+            + (truncated ? ", …" : "")
     }
 }
 

@@ -88,10 +88,13 @@ public func quotedForMessage(_ text: Substring) -> String {
 }
 
 extension Unicode.Scalar {
-    /// Control characters (C0, DEL, C1) and invisible format characters (a byte-order mark,
-    /// zero-width spaces, bidirectional overrides): shown escaped, so text from a file or a
-    /// server can neither hide nor rearrange what an operator reads on a terminal.
+    /// Control characters (C0, DEL, C1), line and paragraph separators, and invisible
+    /// characters (a byte-order mark, zero-width spaces and joiners, bidirectional overrides,
+    /// fillers): shown escaped, so text from a file or a server can neither hide, split nor
+    /// rearrange what an operator reads. The price: emoji sequences and scripts that use
+    /// joiners show them escaped in server text.
     public var isHiddenOnTerminal: Bool {
-        value < 0x20 || (0x7F...0x9F).contains(value) || properties.generalCategory == .format
+        value < 0x20 || (0x7F...0x9F).contains(value) || properties.isDefaultIgnorableCodePoint
+            || [.format, .lineSeparator, .paragraphSeparator].contains(properties.generalCategory)
     }
 }

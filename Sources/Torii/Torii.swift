@@ -27,7 +27,7 @@ public struct ToriiService: DeletionService {
             } else if secretKey == "sk_test_" || secretKey == "sk_live_" {
                 "this is only the prefix"
             } else {
-                "it starts otherwise"
+                "it has neither prefix"
             }
             throw OffboardError(.configuration,
                 "the Torii secret key must start with sk_test_ or sk_live_ (\(shown)) — use a secret key from the Torii dashboard, not a publishable or truncated one")

@@ -54,7 +54,7 @@ struct ConnectionOptions: ParsableArguments {
     /// libcurl reads the CA file only when a TLS connection starts: a wrong one would fail every
     /// ID of a batch, after the confirmation. Checked here instead, as far as a PEM bundle can be.
     private func checkCABundle(_ path: String) throws {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)  // a FIFO must not block the run
         guard fd >= 0 else {
             throw OffboardError(.configuration, "cannot read --cacert \(path): \(String(cString: strerror(errno))) — give a readable PEM file")
         }
@@ -63,8 +63,12 @@ struct ConnectionOptions: ParsableArguments {
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw OffboardError(.configuration, "--cacert \(path) is not a file — give a PEM file of CA certificates")
         }
-        guard let bytes = readAll(fd, limit: 64 << 20),
-              String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+        guard let bytes = readAll(fd, limit: 64 << 20) else {
+            throw OffboardError(.configuration, "cannot read --cacert \(path): unreadable, or larger than 64 MiB — give a PEM file of CA certificates")
+        }
+        // `BEGIN CERTIFICATE`, `BEGIN TRUSTED CERTIFICATE`, `BEGIN X509 CERTIFICATE`.
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.contains("-----BEGIN "), text.contains("CERTIFICATE-----") else {
             throw OffboardError(.configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
         }
     }

@@ -29,7 +29,12 @@ struct Offboard: ParsableCommand {
     static func fillClosedStandardStreams() {
         for stream in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(stream, F_GETFD) == -1 && errno == EBADF {
             // The lowest free descriptor: this one, as the lower ones are open by now.
-            _ = open("/dev/null", O_RDONLY)
+            let null = open("/dev/null", O_RDONLY)
+            if null != stream {
+                // No /dev/null (a bare chroot): better not to run than to write results astray.
+                if null < 0 || dup2(null, stream) < 0 { _exit(71) }
+                close(null)
+            }
         }
     }
 }

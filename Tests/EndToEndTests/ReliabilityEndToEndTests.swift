@@ -306,9 +306,9 @@ import Testing
         #expect(notPEM.status == 78)
         #expect(notPEM.stderr.contains("holds no PEM certificate"))
         #expect(notPEM.stdout == "")
-        // PEM armour around garbage: only libcurl can tell, and the result says so.
+        // PEM armour (here OpenSSL's TRUSTED variant) around garbage: only libcurl can tell.
         _ = FileManager.default.createFile(atPath: folder + "/broken.pem",
-                                           contents: Data("-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n".utf8))
+                                           contents: Data("-----BEGIN TRUSTED CERTIFICATE-----\ngarbage\n-----END TRUSTED CERTIFICATE-----\n".utf8))
         // It would fail every ID alike, so the rest of the batch is not attempted.
         let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/broken.pem", "--concurrency", "1",
                                                                          "01931a73-8b00-7000-8000-000000000002", "01931a73-8b00-7000-8000-000000000003"],

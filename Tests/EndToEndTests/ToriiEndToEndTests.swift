@@ -200,7 +200,7 @@ import Testing
         ([], ["TORII_BASE_URL": "ftp://example.com"], 78, "TORII_BASE_URL \"ftp://example.com\" is not a usable base URL"),
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
         ([], ["TORII_SECRET_KEY": "pk_test_publishable"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (this is a publishable key)"),
-        ([], ["TORII_SECRET_KEY": "hunter2hunter2"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (it starts otherwise)"),
+        ([], ["TORII_SECRET_KEY": "hunter2hunter2"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (it has neither prefix)"),
         (["--concurrency", "0"], [:], 64, "--concurrency must be from 1 to 64"),
         (["--concurrency", "-1"], [:], 64, "--concurrency must be from 1 to 64 (got -1)"),
         (["--timeout", "-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),

@@ -65,12 +65,15 @@ import Torii
             #expect(error.message.contains(#"argument 5: "w""#))
             #expect(error.message.contains("; and 15 more (arguments 6, 8; lines 1–10, 12–14) —"))
         }
-        #expect(IDReader.runs(of: (1...25).map { UInt32($0 * 2) }).hasSuffix("38, 40, …"))
+        var runs = NumberRuns()
+        for number in (1...25).map({ UInt32($0 * 2) }) { runs.append(number) }
+        #expect(runs.description.hasSuffix("38, 40, …"), "20 runs, then …")
     }
 
     @Test func invisibleCharactersAreShownEscaped() {
         // A byte-order mark elsewhere, a zero-width space, a right-to-left override.
         #expect(quotedForMessage("a\u{FEFF}b\u{200B}c\u{202E}d") == #""a\u{FEFF}b\u{200B}c\u{202E}d""#)
+        #expect(quotedForMessage("a\u{2028}b\u{3164}c") == #""a\u{2028}b\u{3164}c""#, "a line separator, a filler")
         #expect(quotedForMessage("é-ok") == #""é-ok""#, "visible text is left alone")
     }
 }
