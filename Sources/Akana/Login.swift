@@ -33,6 +33,10 @@ public enum AkanaLogin {
             if response.status == 401 || response.status == 403 {
                 throw OffboardError(.notAuthorized, "login refused: \(said) — check the email and password")
             }
+            if (300..<400).contains(response.status) {
+                // A web front end or a single sign-on page, not the platform's API.
+                throw OffboardError(.configuration, "login failed (HTTP \(response.status)): \(said) — --base-url should be the platform's API address")
+            }
             throw OffboardError(ExitStatus.forFailure(verdict.error?.kind ?? .unexpectedResponse), "login failed (HTTP \(response.status)): \(said)")
         }
         let cookies = response.headers(named: "Set-Cookie").compactMap(SetCookie.init(header:))

@@ -104,6 +104,10 @@ struct AkanaLoginCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Account email.", valueName: "email"))
     var email: String
 
+    func validate() throws {
+        guard email.contains(where: { !$0.isWhitespace }) else { throw ValidationError("--email is empty — give the account's email") }
+    }
+
     @Flag(help: "Read the password from standard input (its first line).")
     var passwordStdin = false
 
@@ -129,16 +133,20 @@ struct AkanaLoginCommand: ParsableCommand {
     }
 
     private func readPassword() throws -> String {
-        if passwordStdin {
+        // A terminal on standard input is asked without echo, --password-stdin or not.
+        if passwordStdin, isatty(STDIN_FILENO) != 1 {
             var line = readLine(strippingNewline: true) ?? ""
             if line.hasSuffix("\r") { line.removeLast() }
             guard !line.isEmpty else { throw OffboardError(.usage, "--password-stdin: standard input held no password") }
             return line
         }
-        guard isatty(STDIN_FILENO) == 1 || Confirmation.terminalAvailable,
-              let password = readPasswordFromTerminal(prompt: "Password for \(email): ") else {
+        guard isatty(STDIN_FILENO) == 1 || Confirmation.terminalAvailable else {
             throw OffboardError(.usage, "no terminal to ask for the password — pipe it in with --password-stdin")
         }
+        guard let password = readPasswordFromTerminal(prompt: "Password for \(email): ") else {
+            throw OffboardError(.refused, "no password entered (end of input) — nothing was sent")
+        }
+        guard !password.isEmpty else { throw OffboardError(.usage, "the password is empty — nothing was sent") }
         return password
     }
 }

@@ -198,6 +198,27 @@ import Testing
         #expect(sessionFile != nil)
     }
 
+    /// What a person may type at the prompt, or pass: nothing is sent for an empty answer.
+    @Test(arguments: [
+        ("printf 'offboard-demo\\n'", "--password-stdin", Int32(0), "logged in to"),  // a terminal on stdin: still no echo
+        ("printf '\\004'", "", 1, "no password entered (end of input) — nothing was sent"),  // Ctrl-D
+        ("printf '\\n'", "", 64, "the password is empty — nothing was sent"),
+    ])
+    func thePasswordPromptOnTheTerminal(typed: String, flag: String, status: Int32, message: String) throws {
+        let command = "(sleep 1; \(typed)) | script -qec '\(Binaries.path("offboard")) akana login --email admin@acme.example \(flag)' /dev/null; echo \"exit $?\""
+        let result = try run("/bin/sh", ["-c", command], environment: env)
+        #expect(result.stdout.contains("exit \(status)"))
+        #expect(result.stdout.contains(message))
+        #expect(!result.stdout.contains("offboard-demo"), "no echo")
+        #expect((sessionFile != nil) == (status == 0))
+    }
+
+    @Test func anEmptyEmailIsRefused() throws {
+        let result = try offboard(["akana", "login", "--email", " ", "--password-stdin"], stdin: "offboard-demo\n")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--email is empty"))
+    }
+
     @Test func aSessionFileOthersCanReadIsRefused() throws {
         try login()
         let file = try #require(sessionFile)
@@ -245,5 +266,15 @@ import Testing
         let line = try #require(failing.jsonLines().first)
         #expect(line["attempts"] as? Int == 3, "Akana's 500 is retried")
         #expect((line["error"] as? [String: Any])?["kind"] as? String == "server_error")
+    }
+
+    /// A login redirected elsewhere (a single sign-on page) is a wrong base URL, not a refusal.
+    @Test func aRedirectedLoginPointsAtTheBaseURL() throws {
+        let server = try ScriptedServer { _, _ in .http(302, [("Location", "https://sso.example.com/login")]) }
+        let result = try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
+                                  stdin: "offboard-demo\n")
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("to https://sso.example.com/login"))
+        #expect(result.stderr.contains("--base-url should be the platform's API address"))
     }
 }
