@@ -9,10 +9,10 @@ import Glibc
 /// How to reach a server: limits, trust and tracing. Every command that talks to one has them.
 struct ConnectionOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Limit for one attempt, whole request, in seconds.", valueName: "s"))
-    var timeout: Double = 30
+    var timeout = NumberArgument(30)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Limit for connecting, in seconds.", valueName: "s"))
-    var connectTimeout: Double = 10
+    var connectTimeout = NumberArgument(10)
 
     @Option(help: ArgumentHelp("Extra CA bundle for TLS verification.", valueName: "path"), completion: .file())
     var cacert: String?
@@ -27,8 +27,8 @@ struct ConnectionOptions: ParsableArguments {
     var noColor = false
 
     mutating func validate() throws {
-        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be from 0.001 to 86400 seconds") }
-        guard connectTimeout > 0, connectTimeout <= 86_400 else {
+        guard timeout.value > 0, timeout.value <= 86_400 else { throw ValidationError("--timeout must be from 0.001 to 86400 seconds") }
+        guard connectTimeout.value > 0, connectTimeout.value <= 86_400 else {
             throw ValidationError("--connect-timeout must be from 0.001 to 86400 seconds")
         }
     }
@@ -37,7 +37,7 @@ struct ConnectionOptions: ParsableArguments {
     var console: Console { Console(noColor: noColor, onStdoutFailed: Interrupts.outputFailed) }
 
     var transferOptions: TransferOptions {
-        TransferOptions(timeout: .seconds(timeout), connectTimeout: .seconds(connectTimeout), caFile: cacert, insecure: insecure)
+        TransferOptions(timeout: .seconds(timeout.value), connectTimeout: .seconds(connectTimeout.value), caFile: cacert, insecure: insecure)
     }
 
     /// Checks what can be checked locally and says what the operator should know before sending.

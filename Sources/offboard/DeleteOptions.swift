@@ -7,6 +7,21 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
+/// A number option as an operator writes it: `30`, `0.5`; help shows `30`, not `30.0`.
+struct NumberArgument: ExpressibleByArgument, CustomStringConvertible {
+    var value: Double
+
+    init(_ value: Double) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Double(argument), value.isFinite else { return nil }
+        self.value = value
+    }
+
+    var description: String { value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value) }
+    var defaultValueDescription: String { description }
+}
+
 /// The options every `delete` shares.
 struct DeleteOptions: ParsableArguments {
     @Option(name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
@@ -32,7 +47,7 @@ struct DeleteOptions: ParsableArguments {
     var concurrency = 4
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
-    var rate: Double = 0
+    var rate = NumberArgument(0)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
@@ -59,7 +74,7 @@ struct DeleteOptions: ParsableArguments {
         guard (1...64).contains(concurrency) else {
             throw ValidationError("--concurrency must be from 1 to 64 (got \(concurrency))")
         }
-        guard rate == 0 || (0.001...100_000).contains(rate) else {
+        guard rate.value == 0 || (0.001...100_000).contains(rate.value) else {
             throw ValidationError("--rate must be 0 (no cap) or from 0.001 to 100000 deletions per second")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
@@ -70,7 +85,7 @@ struct DeleteOptions: ParsableArguments {
     func batchSettings(rerun: Bool) -> BatchSettings {
         BatchSettings(
             concurrency: concurrency,
-            rate: rate,
+            rate: rate.value,
             retry: RetryPolicy(maxRetries: retries),
             rerun: rerun,
             ignoreNotFound: ignoreNotFound,

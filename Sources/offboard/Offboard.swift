@@ -12,6 +12,8 @@ struct Offboard: ParsableCommand {
         discussion: """
         Exit status: 0 all done, 1 refused or declined, 64 usage, 65 malformed ID, \
         69 unavailable, 75 try again later, 77 not authorized, 78 configuration, 130 interrupted.
+
+        Shell completions: offboard --generate-completion-script bash|zsh|fish.
         """,
         version: OffboardVersion.current,
         subcommands: [Torii.self, Akana.self]

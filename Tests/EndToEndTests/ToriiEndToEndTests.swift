@@ -274,6 +274,18 @@ import Testing
         #expect(try emulator.toriiDeleteRequests() == 0)
     }
 
+    /// Defaults as the contract writes them, and the number options take what people type.
+    @Test func helpShowsDefaultsAsWritten() throws {
+        let help = try run(Binaries.path("offboard"), ["torii", "delete", "--help"])
+        #expect(help.status == 0)
+        for text in ["(default: 0)", "(default: 30)", "(default: 10)", "(default: 4)", "(default: 3)"] {
+            #expect(help.stdout.contains(text), "\(text)")
+        }
+        #expect(!help.stdout.contains(".0)"))
+        let fractional = try offboard(["torii", "delete", Self.demoUser, "--dry-run", "--timeout", "0.5", "--rate", "2.5"])
+        #expect(fractional.status == 0)
+    }
+
     @Test func versionIsPrinted() throws {
         let result = try run(Binaries.path("offboard"), ["--version"])
         #expect(result.status == 0)
