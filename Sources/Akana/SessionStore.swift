@@ -76,6 +76,25 @@ public struct AkanaSessionStore: Sendable {
         return "\(directory)/\(name).json"
     }
 
+    /// `path(for:)` backwards: the base URL a session file is named after.
+    static func baseURL(fromFileName name: String) -> String? {
+        guard name.hasPrefix("akana-"), name.hasSuffix(".json") else { return nil }
+        var encoded = name.dropFirst("akana-".count).dropLast(".json".count).utf8[...]
+        var bytes: [UInt8] = []
+        while let byte = encoded.popFirst() {
+            guard byte == UInt8(ascii: "_") else {
+                bytes.append(byte)
+                continue
+            }
+            guard encoded.count >= 2, let value = UInt8(String(decoding: encoded.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(value)
+            encoded = encoded.dropFirst(2)
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let dash = text.firstIndex(of: "-") else { return nil }  // the scheme has none: "https-host"
+        return text[..<dash] + "://" + text[text.index(after: dash)...]
+    }
+
     /// The saved session for that base URL, nil when there is none.
     public func load(baseURL: String) throws(OffboardError) -> AkanaSession? {
         let path = path(for: baseURL)
@@ -145,9 +164,10 @@ public struct AkanaSessionStore: Sendable {
         var urls: [String] = []
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasPrefix("akana-"), name.hasSuffix(".json"),
-                  let session = try? read(path: "\(directory)/\(name)", forUse: false) else { continue }
-            urls.append(session.baseURL)
+            guard name.hasPrefix("akana-"), name.hasSuffix(".json") else { continue }
+            // A damaged file is listed by its name, so logout can still remove it.
+            let session = try? read(path: "\(directory)/\(name)", forUse: false)
+            if let url = session?.baseURL ?? AkanaSessionStore.baseURL(fromFileName: name) { urls.append(url) }
         }
         return urls.sorted()
     }

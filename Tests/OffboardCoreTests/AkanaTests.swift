@@ -132,5 +132,7 @@ import Testing
         chmod(path, 0o640)
         #expect(throws: OffboardError.self) { try store.load(baseURL: session.baseURL) }
         #expect(store.savedBaseURLs() == [session.baseURL], "still listed, so logout can remove it")
+        _ = FileManager.default.createFile(atPath: path, contents: Data("{broken".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(store.savedBaseURLs() == [session.baseURL], "a damaged one too, by its name")
     }
 }
