@@ -115,6 +115,9 @@ public final class Journal {
         }
     }
 
+    /// How every journal's first line begins (`JSONValue` keeps the members' order).
+    static let headerStart = Array(#"{"journal":"offboard""#.utf8)
+
     /// A path that cannot become the journal is refused now, before the confirmation and in a
     /// dry run too, rather than when the first record is written.
     private static func checkUsable(_ path: String, forWriting: Bool) throws(OffboardError) {
@@ -163,8 +166,9 @@ public final class Journal {
             size += length
             endsWithNewline = bytes[length - 1] == 0x0A
             let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length)))
-            // Any other file (the ID list itself, say) is never appended to.
-            if isHeader, record?["journal"]?.stringValue != "offboard" {
+            // Any other file (the ID list itself, say) is never appended to. A header torn by a
+            // crash still starts as one.
+            if isHeader, record?["journal"]?.stringValue != "offboard", !bytes.starts(with: Journal.headerStart) {
                 throw OffboardError(.usage, "--journal \(path) is not an offboard journal (its first line is no journal header) — give a new file, or the journal of an earlier run")
             }
             guard let record else {
