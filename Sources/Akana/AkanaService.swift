@@ -28,6 +28,7 @@ public struct AkanaService: DeletionService {
     }
 
     public var scopeDescription: String { "tenant \(credentials.tenant)" }
+    public var scope: String { credentials.tenant }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
         let tenant = credentials.tenant

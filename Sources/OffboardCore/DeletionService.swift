@@ -8,6 +8,9 @@ public protocol DeletionService: Sendable {
     var baseURL: String { get }
     /// Shown in the confirmation prompt and the summary, e.g. `test environment`.
     var scopeDescription: String { get }
+    /// What the credentials decide besides the base URL, as a journal records it: Torii's
+    /// environment (`test`, `live`, which share a base URL), Akana's tenant.
+    var scope: String { get }
     func deleteRequest(for id: String) -> HTTPRequest
     /// Statuses worth another attempt (429, 502, 503, 504; Akana adds 500).
     func isTransient(status: Int) -> Bool

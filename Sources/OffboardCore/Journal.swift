@@ -21,8 +21,9 @@ public final class Journal {
     public let path: String
     private let service: String
     private let baseURL: String
-    /// What else the run's credentials decide, e.g. `test environment`: Torii's test and live
+    /// What else the run's credentials decide (`DeletionService.scope`): Torii's test and live
     /// share one base URL, and a test run's journal must not make a live run skip its IDs.
+    /// Every record carries it, so a journal whose header lacks it is still checked.
     private let scope: String
     private var fd: Int32 = -1
     private let sizeWhenRead: Int
@@ -86,7 +87,7 @@ public final class Journal {
         var text = ""
         let at = rfc3339Now()
         for position in indices {
-            var members: [(String, JSONValue)] = [("service", .string(service)), ("id", .string(ids.id(at: position)))]
+            var members: [(String, JSONValue)] = [("service", .string(service)), ("scope", .string(scope)), ("id", .string(ids.id(at: position)))]
             if let line = ids.line(at: position) { members.append(("line", .number(String(line)))) }
             members += [("outcome", .string("pending")), ("at", .string(at)), ("baseUrl", .string(baseURL))]
             JSONValue.object(members).write(to: &text)
@@ -99,7 +100,7 @@ public final class Journal {
     /// Appends a result record (durable at the next group of pending records, or at `sync`).
     public func record(_ result: DeletionResult) throws(OffboardError) {
         guard case .object(var members) = result.json else { return }
-        members += [("at", .string(rfc3339Now())), ("baseUrl", .string(baseURL))]
+        members += [("scope", .string(scope)), ("at", .string(rfc3339Now())), ("baseUrl", .string(baseURL))]
         try append(JSONValue.object(members).serialized + "\n")
     }
 
@@ -165,10 +166,12 @@ public final class Journal {
             let isHeader = size == 0
             size += length
             endsWithNewline = bytes[length - 1] == 0x0A
-            let record = JSONValue.parse(Array(bytes.prefix(endsWithNewline ? length - 1 : length)))
+            let content = Array(bytes.prefix(endsWithNewline ? length - 1 : length))
+            let record = JSONValue.parse(content)
             // Any other file (the ID list itself, say) is never appended to. A header torn by a
-            // crash still starts as one.
-            if isHeader, record?["journal"]?.stringValue != "offboard", !bytes.starts(with: Journal.headerStart) {
+            // crash still starts as one, or is the start of one.
+            if isHeader, record?["journal"]?.stringValue != "offboard", !content.starts(with: Journal.headerStart),
+               content.isEmpty || !Journal.headerStart.starts(with: content) {
                 throw OffboardError(.usage, "--journal \(path) is not an offboard journal (its first line is no journal header) — give a new file, or the journal of an earlier run")
             }
             guard let record else {
@@ -179,8 +182,8 @@ public final class Journal {
                recordService != service || recordBase != baseURL {
                 throw OffboardError(.usage, "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
             }
-            // Journals from before the scope was recorded have none: nothing to compare.
-            if isHeader, let recordScope = record["scope"]?.stringValue, recordScope != scope {
+            // Lines from before the scope was recorded have none: nothing to compare.
+            if let recordScope = record["scope"]?.stringValue, recordScope != scope {
                 throw OffboardError(.usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
             }
             guard let id = record["id"]?.stringValue, id.utf8.count == 36 + suffix.utf8.count, id.hasSuffix(suffix),

@@ -44,6 +44,7 @@ public struct ToriiService: DeletionService {
     }
 
     public var scopeDescription: String { "\(environment.rawValue) environment" }
+    public var scope: String { environment.rawValue }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
         HTTPRequest(method: "DELETE", url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [

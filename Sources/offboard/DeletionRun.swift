@@ -35,7 +35,7 @@ struct DeletionRun {
         warnings.forEach(console.warning)
         let service = try plan.makeService(ids)
         let journal = try options.journal.map {
-            try Journal(path: $0, service: service.name, scope: service.scopeDescription, baseURL: service.baseURL, ids: ids,
+            try Journal(path: $0, service: service.name, scope: service.scope, baseURL: service.baseURL, ids: ids,
                         ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
         }
         if let journal, journal.damagedLines > 0 {

@@ -271,7 +271,7 @@ import Testing
         let live = try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal],
                            environment: env.merging(["TORII_SECRET_KEY": "sk_live_other"]) { $1 })
         #expect(live.status == 64)
-        #expect(live.stderr.contains("was written for torii (test environment), not torii (live environment)"))
+        #expect(live.stderr.contains("was written for torii (test), not torii (live)"))
         #expect(try emulator.toriiDeleteRequests() == 1)
     }
 

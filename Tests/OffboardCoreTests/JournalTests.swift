@@ -7,9 +7,9 @@ import Torii
 @Suite struct JournalTests {
     let path = NSTemporaryDirectory() + "journal-\(UUID().uuidString)"
     let first = "01931a73-8b00-7000-8000-000000000001", second = "01931a73-8b00-7000-8000-000000000002"
-    let header = #"{"journal":"offboard","version":1,"service":"torii","scope":"test environment","baseUrl":"https://api.torii.so","at":"2026-11-26T10:00:00Z"}"#
+    let header = #"{"journal":"offboard","version":1,"service":"torii","scope":"test","baseUrl":"https://api.torii.so","at":"2026-11-26T10:00:00Z"}"#
 
-    func open(_ content: String, scope: String = "test environment") throws(OffboardError) -> Journal {
+    func open(_ content: String, scope: String = "test") throws(OffboardError) -> Journal {
         try? Data(content.utf8).write(to: URL(fileURLWithPath: path))
         let (ids, _) = try IDReader.read(arguments: [first, second], file: nil, format: ToriiIDFormat())
         return try Journal(path: path, service: "torii", scope: scope, baseURL: "https://api.torii.so", ids: ids, ignoreNotFound: false)
@@ -29,18 +29,25 @@ import Torii
     /// A crash while the header itself was written leaves a torn header: still a journal.
     @Test func aTornHeaderIsStillAJournal() throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try open(String(header.prefix(40)))
-        #expect(journal.prior == [.none, .none])
-        try journal.beginWriting()
-        #expect(throws: Never.self) { _ = try open(String(contentsOfFile: path, encoding: .utf8)) }
+        for torn in [String(header.prefix(40)), String(header.prefix(7))] {
+            let journal = try open(torn)
+            #expect(journal.prior == [.none, .none])
+            try journal.beginWriting()
+            let (ids, _) = try IDReader.read(arguments: [first, second], file: nil, format: ToriiIDFormat())
+            try journal.markPending([0], ids: ids)
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(try open(written).prior == [.unknown, .none])
+            // The header's scope is lost, the records' is not.
+            #expect(throws: OffboardError.self) { _ = try open(written, scope: "live") }
+        }
     }
 
     @Test func anotherFileOrAnotherScopeIsRefused() throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: OffboardError.self) { _ = try open(first + "\n" + second + "\n") }
-        #expect(throws: OffboardError.self) { _ = try open(header + "\n", scope: "live environment") }
+        #expect(throws: OffboardError.self) { _ = try open(header + "\n", scope: "live") }
         // Written before the scope was recorded: nothing to compare, so read.
-        let older = header.replacingOccurrences(of: #""scope":"test environment","#, with: "")
+        let older = header.replacingOccurrences(of: #""scope":"test","#, with: "")
         #expect(try open(older + "\n" + record(second, "pending") + "\n").prior == [.none, .unknown])
     }
 }
