@@ -29,13 +29,14 @@ public enum AkanaLogin {
         }
         guard response.status == 200 else {
             let verdict = Verdict.standard(for: response, problem: Problem.from(response))
-            let said = json?["message"]?.stringValue ?? verdict.error?.message ?? "HTTP \(response.status)"
+            if (300..<400).contains(response.status) {
+                // A web front end or a single sign-on page, not the platform's API; the verdict names the Location.
+                throw OffboardError(.configuration,
+                    "login failed: \(terminalSafe(verdict.error?.message ?? "HTTP \(response.status)")) — --base-url should be the platform's API address")
+            }
+            let said = terminalSafe((json?["message"]?.stringValue ?? verdict.error?.message ?? "HTTP \(response.status)").prefix(200))
             if response.status == 401 || response.status == 403 {
                 throw OffboardError(.notAuthorized, "login refused: \(said) — check the email and password")
-            }
-            if (300..<400).contains(response.status) {
-                // A web front end or a single sign-on page, not the platform's API.
-                throw OffboardError(.configuration, "login failed (HTTP \(response.status)): \(said) — --base-url should be the platform's API address")
             }
             throw OffboardError(ExitStatus.forFailure(verdict.error?.kind ?? .unexpectedResponse), "login failed (HTTP \(response.status)): \(said)")
         }

@@ -87,6 +87,18 @@ public func quotedForMessage(_ text: Substring) -> String {
     return "\"\(shown)\(text.unicodeScalars.count > 60 ? "…" : "")\""
 }
 
+/// Server-sent text made safe for a terminal and one line: control characters (ESC, newlines
+/// included) and invisible ones are shown escaped, so a response can neither move the cursor,
+/// recolour the screen, add a line nor reorder what is shown.
+public func terminalSafe(_ text: some StringProtocol) -> String {
+    guard text.unicodeScalars.contains(where: \.isHiddenOnTerminal) else { return String(text) }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        out += scalar.isHiddenOnTerminal ? scalar.escaped(asASCII: true) : String(scalar)
+    }
+    return out
+}
+
 extension Unicode.Scalar {
     /// Control characters (C0, DEL, C1), line and paragraph separators, and invisible
     /// characters (a byte-order mark, zero-width spaces and joiners, bidirectional overrides,

@@ -13,8 +13,12 @@ public struct Confirmation {
 
     /// True when there is a terminal to ask on.
     public static var terminalAvailable: Bool {
-        guard isatty(STDERR_FILENO) == 1 else { return false }
-        let fd = open("/dev/tty", O_RDWR)
+        isatty(STDERR_FILENO) == 1 && controllingTerminalAvailable
+    }
+
+    /// True when `/dev/tty` opens: the process has a controlling terminal (`setsid` leaves none).
+    public static var controllingTerminalAvailable: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return false }
         close(fd)
         return true

@@ -42,16 +42,4 @@ public struct Console: Sendable {
     static func write(_ text: String, to fd: Int32) -> Bool {
         writeAll(text, to: fd)
     }
-
-    /// Server-sent text made safe for a terminal: control characters (ESC included) and
-    /// invisible format characters are shown escaped, so a response can neither move the
-    /// cursor, recolour the screen nor reorder what is shown.
-    public static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: \.isHiddenOnTerminal) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            out += scalar.isHiddenOnTerminal ? scalar.escaped(asASCII: true) : String(scalar)
-        }
-        return out
-    }
 }

@@ -43,7 +43,7 @@ public struct HumanRenderer: ResultRenderer {
             return
         }
         if let warning = result.verdict.warning {
-            console.warning("\(result.id)\(place): \(Console.printable(warning))")
+            console.warning("\(result.id)\(place): \(terminalSafe(warning))")
         }
         // A dry run's listing is what was asked for, not a success to keep quiet about.
         guard !quiet || result.outcome == .wouldDelete else { return }
@@ -64,9 +64,9 @@ public struct HumanRenderer: ResultRenderer {
     private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
         // The status, unless the message already names it ("server error (HTTP 500)").
         let status = result.status.flatMap { error.message.contains("HTTP \($0)") ? nil : " (HTTP \($0))" } ?? ""
-        console.error("\(result.id)\(place): \(Console.printable(error.message))\(status)")
+        console.error("\(result.id)\(place): \(terminalSafe(error.message))\(status)")
         if let problem = result.problem {
-            for line in HumanRenderer.fields(of: problem) { console.err("  \(Console.printable(line))") }
+            for line in HumanRenderer.fields(of: problem) { console.err("  \(terminalSafe(line))") }
         }
         if let hint = error.hint {
             console.err("  " + console.paint("hint:", .dim, on: console.colorOnStderr) + " \(hint)")

@@ -134,13 +134,14 @@ struct AkanaLoginCommand: ParsableCommand {
 
     private func readPassword() throws -> String {
         // A terminal on standard input is asked without echo, --password-stdin or not.
-        if passwordStdin, isatty(STDIN_FILENO) != 1 {
+        let canPrompt = Confirmation.controllingTerminalAvailable
+        if passwordStdin, !(isatty(STDIN_FILENO) == 1 && canPrompt) {
             var line = readLine(strippingNewline: true) ?? ""
             if line.hasSuffix("\r") { line.removeLast() }
             guard !line.isEmpty else { throw OffboardError(.usage, "--password-stdin: standard input held no password") }
             return line
         }
-        guard isatty(STDIN_FILENO) == 1 || Confirmation.terminalAvailable else {
+        guard canPrompt else {
             throw OffboardError(.usage, "no terminal to ask for the password — pipe it in with --password-stdin")
         }
         guard let password = readPasswordFromTerminal(prompt: "Password for \(email): ") else {

@@ -213,6 +213,26 @@ import Testing
         #expect((sessionFile != nil) == (status == 0))
     }
 
+    /// A terminal on standard input but no controlling terminal (`setsid`): nothing to prompt on.
+    @Test func withoutAControllingTerminalThePasswordMustBePiped() throws {
+        let command = "script -qec 'setsid -w \(Binaries.path("offboard")) akana login --email admin@acme.example' /dev/null; echo \"exit $?\""
+        let result = try run("/bin/sh", ["-c", command], environment: env)
+        #expect(result.stdout.contains("no terminal to ask for the password — pipe it in with --password-stdin"))
+        #expect(result.stdout.contains("exit 64"))
+    }
+
+    /// The server's words, however they come, stay one line and cannot drive the terminal.
+    @Test func aLoginRefusalShowsTheServersWordsSafely() throws {
+        let server = try ScriptedServer { _, _ in
+            .http(401, [("Content-Type", "application/json")], body: #"{"message":"bad\nerror: fake \u001b[31mred"}"#)
+        }
+        let result = try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
+                                  stdin: "offboard-demo\n")
+        #expect(result.status == 77)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains(#"login refused: bad\nerror: fake \u{1B}[31mred"#))
+    }
+
     @Test func anEmptyEmailIsRefused() throws {
         let result = try offboard(["akana", "login", "--email", " ", "--password-stdin"], stdin: "offboard-demo\n")
         #expect(result.status == 64)
