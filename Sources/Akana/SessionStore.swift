@@ -48,12 +48,13 @@ public struct AkanaSessionStore: Sendable {
         self.directory = directory
     }
 
-    /// The standard place, from `XDG_STATE_HOME` or `HOME`.
+    /// The standard place, from `XDG_STATE_HOME` or `HOME` (empty means unset, as XDG says).
     public static func standard() throws(OffboardError) -> AkanaSessionStore {
-        if let state = environmentValue("XDG_STATE_HOME"), state.hasPrefix("/") {
+        func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        if let state = value("XDG_STATE_HOME"), state.hasPrefix("/") {
             return AkanaSessionStore(directory: state + "/offboard")
         }
-        guard let home = environmentValue("HOME") else {
+        guard let home = value("HOME") else {
             throw OffboardError(.configuration, "neither XDG_STATE_HOME nor HOME is set, so there is no place for session files — set one of them")
         }
         return AkanaSessionStore(directory: home + "/.local/state/offboard")

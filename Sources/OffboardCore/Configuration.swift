@@ -93,6 +93,12 @@ public func checkSecret(_ value: String, source: String) throws(OffboardError) {
     }
 }
 
-public func environmentValue(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+/// The variable's value, nil when unset. Set but empty (`export X=$(…)` whose command printed
+/// nothing) is refused rather than taken for unset, which would quietly mean a default (the
+/// production API) or a saved session.
+public func environmentValue(_ name: String) throws(OffboardError) -> String? {
+    guard let raw = getenv(name) else { return nil }
+    let value = String(cString: raw)
+    guard !value.isEmpty else { throw OffboardError(.configuration, "\(name) is set but empty — unset it, or give it a value") }
+    return value
 }

@@ -65,7 +65,7 @@ struct AkanaDelete: ParsableCommand {
 
     private func plan(_ console: Console) throws -> ServicePlan {
         let base = try target.require()
-        let explicitTenant = fedMember ?? environmentValue("AKANA_FED_MEMBER")
+        let explicitTenant = try fedMember ?? environmentValue("AKANA_FED_MEMBER")
         let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
         if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
             throw OffboardError(.usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")

@@ -82,7 +82,7 @@ func secret(file: String?, option: String, environment: String, console: Console
         if let warning = secret.warning { console.warning(warning) }
         return secret.value
     }
-    guard let value = environmentValue(environment) else { return nil }
+    guard let value = try environmentValue(environment) else { return nil }
     try checkSecret(value, source: environment)
     return value
 }

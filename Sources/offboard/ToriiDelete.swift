@@ -1,9 +1,6 @@
 import ArgumentParser
 import OffboardCore
 import Torii
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct ToriiDelete: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,12 +29,6 @@ struct ToriiDelete: ParsableCommand {
 
     func run() throws {
         try DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
-            // Set but empty (`export TORII_BASE_URL=$(…)` that found nothing) is a mistake, not
-            // a wish for the production default.
-            if baseURL == nil, let value = getenv("TORII_BASE_URL"), value.pointee == 0 {
-                throw OffboardError(.configuration,
-                    "TORII_BASE_URL is set but empty — unset it to use \(ToriiService.defaultBaseURL), or set the API's URL")
-            }
             let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
                                    source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
             guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {

@@ -233,6 +233,18 @@ import Testing
         #expect(result.stderr.contains(#"login refused: bad\nerror: fake \u{1B}[31mred"#))
     }
 
+    /// `export AKANA_AUTH_TOKEN=$(…)` that printed nothing must not quietly mean the saved session.
+    @Test(arguments: ["AKANA_AUTH_TOKEN", "AKANA_CSRF_TOKEN", "AKANA_FED_MEMBER", "AKANA_BASE_URL"])
+    func aVariableSetButEmptyIsRefused(name: String) throws {
+        try login()
+        var env = ["AKANA_AUTH_TOKEN": "TokenID%3Dabc", "AKANA_CSRF_TOKEN": "TokenID%3Ddef"]
+        env[name] = ""
+        let result = try offboard(["akana", "delete", Self.user, "--yes"], env: env)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("\(name) is set but empty — unset it, or give it a value"))
+        #expect(try akanaDeleteRequests() == 0)
+    }
+
     @Test func anEmptyEmailIsRefused() throws {
         let result = try offboard(["akana", "login", "--email", " ", "--password-stdin"], stdin: "offboard-demo\n")
         #expect(result.status == 64)

@@ -196,7 +196,7 @@ import Testing
 
     @Test(arguments: [
         (["--base-url", "api.torii.so"], [String: String](), Int32(78), "--base-url \"api.torii.so\" is not a usable base URL"),
-        ([], ["TORII_BASE_URL": ""], 78, "TORII_BASE_URL is set but empty — unset it to use https://api.torii.so"),
+        ([], ["TORII_BASE_URL": ""], 78, "TORII_BASE_URL is set but empty — unset it, or give it a value"),
         ([], ["TORII_BASE_URL": "ftp://example.com"], 78, "TORII_BASE_URL \"ftp://example.com\" is not a usable base URL"),
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
         ([], ["TORII_SECRET_KEY": "pk_test_publishable"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (this is a publishable key)"),
