@@ -87,7 +87,10 @@ public struct AkanaSessionStore: Sendable {
                 bytes.append(byte)
                 continue
             }
-            guard encoded.count >= 2, let value = UInt8(String(decoding: encoded.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+            // Exactly what `path(for:)` writes: two upper-case hex digits.
+            let digits = Array(encoded.prefix(2))
+            guard digits.count == 2, digits.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) }),
+                  let value = UInt8(String(decoding: digits, as: UTF8.self), radix: 16) else { return nil }
             bytes.append(value)
             encoded = encoded.dropFirst(2)
         }
@@ -166,9 +169,8 @@ public struct AkanaSessionStore: Sendable {
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard name.hasPrefix("akana-"), name.hasSuffix(".json") else { continue }
-            // A damaged file is listed by its name, so logout can still remove it.
-            let session = try? read(path: "\(directory)/\(name)", forUse: false)
-            if let url = session?.baseURL ?? AkanaSessionStore.baseURL(fromFileName: name) { urls.append(url) }
+            // Listed by its name, which is what `remove` acts on; a damaged file too, so logout can remove it.
+            if let url = AkanaSessionStore.baseURL(fromFileName: name) { urls.append(url) }
         }
         return urls.sorted()
     }

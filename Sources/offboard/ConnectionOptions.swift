@@ -27,8 +27,8 @@ struct ConnectionOptions: ParsableArguments {
     var noColor = false
 
     mutating func validate() throws {
-        guard timeout.value > 0, timeout.value <= 86_400 else { throw ValidationError("--timeout must be from 0.001 to 86400 seconds") }
-        guard connectTimeout.value > 0, connectTimeout.value <= 86_400 else {
+        guard timeout.value >= 0.001, timeout.value <= 86_400 else { throw ValidationError("--timeout must be from 0.001 to 86400 seconds") }
+        guard connectTimeout.value >= 0.001, connectTimeout.value <= 86_400 else {
             throw ValidationError("--connect-timeout must be from 0.001 to 86400 seconds")
         }
     }
@@ -66,9 +66,9 @@ struct ConnectionOptions: ParsableArguments {
         guard let bytes = readAll(fd, limit: 64 << 20) else {
             throw OffboardError(.configuration, "cannot read --cacert \(path): unreadable, or larger than 64 MiB — give a PEM file of CA certificates")
         }
-        // `BEGIN CERTIFICATE`, `BEGIN TRUSTED CERTIFICATE`, `BEGIN X509 CERTIFICATE`.
         let text = String(decoding: bytes, as: UTF8.self)
-        guard text.contains("-----BEGIN "), text.contains("CERTIFICATE-----") else {
+        let armour = ["-----BEGIN CERTIFICATE-----", "-----BEGIN TRUSTED CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----"]
+        guard armour.contains(where: text.contains) else {
             throw OffboardError(.configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
         }
     }

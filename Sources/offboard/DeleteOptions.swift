@@ -13,8 +13,10 @@ struct NumberArgument: ExpressibleByArgument, CustomStringConvertible {
 
     init(_ value: Double) { self.value = value }
 
+    /// Decimal only: `Double` would also take `0x10`, `inf` and `nan`.
     init?(argument: String) {
-        guard let value = Double(argument), value.isFinite else { return nil }
+        guard argument.utf8.allSatisfy({ (0x30...0x39).contains($0) || [0x2B, 0x2D, 0x2E, 0x45, 0x65].contains($0) }),
+              let value = Double(argument), value.isFinite else { return nil }
         self.value = value
     }
 

@@ -25,18 +25,15 @@ struct Offboard: ParsableCommand {
     }
 
     /// A standard stream the caller closed (`offboard … >&-`) would be taken by the next file
-    /// offboard opens — libcurl's socket, the journal — and results written into it. /dev/null
-    /// opened read-only takes its place instead: reads end at once, writes fail (EBADF) and are
-    /// reported as a failing stdout is.
+    /// offboard opens — libcurl's socket, the journal — and results written into it. The read
+    /// end of an empty pipe takes its place instead: reads end at once, writes fail (EBADF) and
+    /// are reported as a failing stdout is. (A pipe needs no /dev/null, which a chroot may lack.)
     static func fillClosedStandardStreams() {
         for stream in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(stream, F_GETFD) == -1 && errno == EBADF {
-            // The lowest free descriptor: this one, as the lower ones are open by now.
-            let null = open("/dev/null", O_RDONLY)
-            if null != stream {
-                // No /dev/null (a bare chroot): better not to run than to write results astray.
-                if null < 0 || dup2(null, stream) < 0 { _exit(71) }
-                close(null)
-            }
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else { continue }  // no descriptors left at all: nothing can be opened either
+            if ends[0] != stream { dup2(ends[0], stream); close(ends[0]) }
+            close(ends[1])
         }
     }
 }

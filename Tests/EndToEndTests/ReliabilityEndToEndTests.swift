@@ -306,6 +306,11 @@ import Testing
         #expect(notPEM.status == 78)
         #expect(notPEM.stderr.contains("holds no PEM certificate"))
         #expect(notPEM.stdout == "")
+        _ = FileManager.default.createFile(atPath: folder + "/key.pem",
+                                           contents: Data("-----BEGIN PRIVATE KEY-----\nx\n-----END CERTIFICATE-----\n".utf8))
+        let keyOnly = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/key.pem"], environment: env)
+        #expect(keyOnly.status == 78)
+        #expect(keyOnly.stderr.contains("holds no PEM certificate"))
         // PEM armour (here OpenSSL's TRUSTED variant) around garbage: only libcurl can tell.
         _ = FileManager.default.createFile(atPath: folder + "/broken.pem",
                                            contents: Data("-----BEGIN TRUSTED CERTIFICATE-----\ngarbage\n-----END TRUSTED CERTIFICATE-----\n".utf8))

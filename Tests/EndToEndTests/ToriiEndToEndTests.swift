@@ -204,6 +204,8 @@ import Testing
         (["--concurrency", "0"], [:], 64, "--concurrency must be from 1 to 64"),
         (["--concurrency", "-1"], [:], 64, "--concurrency must be from 1 to 64 (got -1)"),
         (["--timeout", "-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),
+        (["--timeout", "1e-5"], [:], 64, "--timeout must be from 0.001 to 86400 seconds"),
+        (["--rate", "0x10"], [:], 64, "The value '0x10' is invalid for '--rate <n>'"),
         (["--from-file", "/dev/null", "--from-file", "/dev/null"], [:], 64, "--from-file given 2 times — pass one file"),
         (["--dry-run", "--journal", "/tmp"], [:], 78, "--journal /tmp is not a file — give a file path, e.g. /tmp/offboard.journal"),
         (["--journal", "/etc/passwd/j"], [:], 78, "cannot write --journal /etc/passwd/j: Not a directory"),

@@ -134,5 +134,7 @@ import Testing
         #expect(store.savedBaseURLs() == [session.baseURL], "still listed, so logout can remove it")
         _ = FileManager.default.createFile(atPath: path, contents: Data("{broken".utf8), attributes: [.posixPermissions: 0o600])
         #expect(store.savedBaseURLs() == [session.baseURL], "a damaged one too, by its name")
+        #expect(AkanaSessionStore.baseURL(fromFileName: "akana-http-127.0.0.1_3A9.json") == "http://127.0.0.1:9")
+        #expect(AkanaSessionStore.baseURL(fromFileName: "akana-http-127.0.0.1_3a9.json") == nil, "only names path(for:) writes")
     }
 }
