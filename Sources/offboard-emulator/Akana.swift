@@ -169,7 +169,7 @@ extension Emulator {
         let fault = world.withLock { world in
             world.akana.deleteRequests += 1
             world.akana.directory.countDeleteRequest(for: userID)
-            return world.faults.decide(for: .akana, config: config.faults, nowSecond: now)
+            return world.faults.decide(for: .akana, id: userID, config: config.faults, nowSecond: now)
         }
         switch fault {
         case .rateLimited:
@@ -182,12 +182,12 @@ extension Emulator {
 
         var response = akanaApplyDelete(request, userID: userID)
         switch fault {
-        case .drop:
+        // Only a delete that was applied is dropped or garbled: a refused one keeps its real answer.
+        case .drop where (200..<300).contains(response.status):
             response.dropConnection = true
         case .garbage(let seed) where (200..<300).contains(response.status):
-            // Only a delete that was applied is garbled: a refused one keeps its real answer.
             response = .text(200, "garbage-" + hex(seed, width: 16))
-        case .none, .garbage, .rateLimited, .unavailable:
+        case .none, .drop, .garbage, .rateLimited, .unavailable:
             break
         }
         return response

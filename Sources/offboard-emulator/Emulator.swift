@@ -20,7 +20,7 @@ final class Emulator: Sendable {
         world = Protected(WorldState(
             torii: ToriiState(seedUsers: config.seedUsers),
             akana: AkanaState(tenant: config.akanaTenant, seedUsers: config.seedUsers),
-            faults: FaultState(seed: config.faults.seed)))
+            faults: FaultState()))
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {

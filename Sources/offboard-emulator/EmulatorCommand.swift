@@ -20,10 +20,10 @@ struct EmulatorCommand: ParsableCommand {
     @Option(help: "Address to listen on (IPv4, IPv6 or a host name).")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free port.")
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free port.")
     var port = 8080
 
-    @Option(name: .customLong("seed-users"), help: "Extra users 00000000-0000-4000-8000-<12 hex digits of i> for i in 1...N, in both APIs.")
+    @Option(name: .customLong("seed-users"), parsing: .unconditional, help: "Extra users 00000000-0000-4000-8000-<12 hex digits of i> for i in 1...N, in both APIs.")
     var seedUsers = 0
 
     @Option(name: .customLong("torii-key"), help: "The accepted Torii secret key; `sk_live_…` keys are live-environment keys.")
@@ -32,25 +32,25 @@ struct EmulatorCommand: ParsableCommand {
     @Option(name: .customLong("akana-tenant"), help: "The Akana tenant name (user ID suffix and cookie name suffix).")
     var akanaTenant = "acmepaymentscorp"
 
-    @Option(name: .customLong("session-ttl"), help: "Akana session lifetime in seconds.")
+    @Option(name: .customLong("session-ttl"), parsing: .unconditional, help: "Akana session lifetime in seconds.")
     var sessionTTL = 1800
 
-    @Option(help: "Delay before answering each DELETE, in milliseconds.")
+    @Option(parsing: .unconditional, help: "Delay before answering each DELETE, in milliseconds.")
     var latency = 0
 
-    @Option(name: .customLong("fail-rate"), help: "Probability (0...1) that a DELETE answers 503.")
+    @Option(name: .customLong("fail-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 503.")
     var failRate = 0.0
 
-    @Option(name: .customLong("rate-limit"), help: "DELETEs allowed per second and API before 429; 0 = off.")
+    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; 0 = off.")
     var rateLimit = 0
 
-    @Option(name: .customLong("drop-rate"), help: "Probability (0...1) that a DELETE is applied but the connection closes without a response.")
+    @Option(name: .customLong("drop-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered by closing the connection (refused ones keep their answer).")
     var dropRate = 0.0
 
-    @Option(name: .customLong("garbage-rate"), help: "Probability (0...1) that a DELETE is applied but answered with a malformed 200.")
+    @Option(name: .customLong("garbage-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered with a malformed 200 (refused ones keep their answer).")
     var garbageRate = 0.0
 
-    @Option(name: .customLong("fault-seed"), help: "Seed of the fault-injection random stream.")
+    @Option(name: .customLong("fault-seed"), parsing: .unconditional, help: "Seed of the fault draws; with the ID and its attempt number it decides each DELETE's fault, whatever the request order.")
     var faultSeed: UInt64 = 1
 
     @Flag(help: "Log one line per request on stderr.")
@@ -74,6 +74,9 @@ struct EmulatorCommand: ParsableCommand {
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive.") }
         for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--garbage-rate", garbageRate)] {
             guard (0.0...1.0).contains(rate) else { throw ValidationError("\(name) must be in 0...1.") }
+        }
+        guard failRate + dropRate + garbageRate <= 1 else {
+            throw ValidationError("--fail-rate, --drop-rate and --garbage-rate are shares of the DELETEs: together at most 1.")
         }
     }
 

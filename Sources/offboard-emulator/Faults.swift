@@ -1,6 +1,6 @@
-// Fault injection for the two DELETE endpoints. Every random decision comes from one
-// SplitMix64 stream seeded with --fault-seed and drawn under the state lock, so a run with
-// the same flags and the same request order is repeatable.
+// Fault injection for the two DELETE endpoints. Each DELETE's fate is drawn from the seed, the
+// API, the ID and how many times that ID was asked for before, so a run with the same flags is
+// repeatable whatever order concurrent requests arrive in.
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for fault dice.
 struct SplitMix64 {
@@ -53,18 +53,16 @@ enum VendorAPI {
 
 /// Mutable fault state; lives inside the locked emulator state.
 struct FaultState {
-    private var random: SplitMix64
+    /// DELETEs seen so far per API and ID ("torii/<id>"): the attempt number in each draw.
+    private var attempts: [String: UInt64] = [:]
     /// Per-API rate-limit window: (monotonic second, DELETEs started in it).
     private var toriiWindow: (second: Int64, count: Int) = (-1, 0)
     private var akanaWindow: (second: Int64, count: Int) = (-1, 0)
 
-    init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
-    }
-
-    /// Decides the fate of one DELETE. Checks run in the documented order and stop at the
-    /// first fault that fires; dice are only rolled for enabled faults.
-    mutating func decide(for api: VendorAPI, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
+    /// Decides the fate of one DELETE: the rate limit first, then one draw that lands in
+    /// [0, fail) → 503, [fail, fail+drop) → drop, [fail+drop, fail+drop+garbage) → garbage, so
+    /// each rate is exactly the share of DELETEs it names (their sum is at most 1).
+    mutating func decide(for api: VendorAPI, id: String, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
         if config.rateLimit > 0 {
             let limited: Bool
             switch api {
@@ -73,10 +71,20 @@ struct FaultState {
             }
             if limited { return .rateLimited }
         }
-        if config.failRate > 0, random.nextUnit() < config.failRate { return .unavailable }
-        if config.dropRate > 0, random.nextUnit() < config.dropRate { return .drop }
-        if config.garbageRate > 0, random.nextUnit() < config.garbageRate { return .garbage(random.next()) }
+        let key = (api == .torii ? "torii/" : "akana/") + id
+        let attempt = attempts[key, default: 0]
+        attempts[key] = attempt + 1
+        var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (attempt &* 0x9E37_79B9_7F4A_7C15))
+        let draw = random.nextUnit()
+        if draw < config.failRate { return .unavailable }
+        if draw < config.failRate + config.dropRate { return .drop }
+        if draw < config.failRate + config.dropRate + config.garbageRate { return .garbage(random.next()) }
         return .none
+    }
+
+    /// FNV-1a, 64 bits: a stable hash (Swift's `Hasher` is seeded per process).
+    private static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
     }
 
     /// Counts one DELETE in the current window; true if it exceeds the limit.

@@ -8,6 +8,8 @@ import Musl
 
 struct ServerError: Error, CustomStringConvertible {
     let description: String
+    /// errno of a failed bind, when that is what failed.
+    var bindErrno: Int32? = nil
 }
 
 typealias RequestHandler = @Sendable (HTTPRequest) -> HTTPResponse
@@ -66,8 +68,19 @@ final class HTTPServer {
     }
 
     /// Resolves `host` and binds every address it names (IPv4 first) on one port.
-    /// With `port` 0 the kernel picks a free port for the first address; the rest reuse it.
+    /// With `port` 0 the kernel picks a free port for the first address; the rest reuse it, and
+    /// when one of them holds it already, another port is tried.
     func bind(host: String, port requestedPort: Int) throws {
+        for attempt in 1... {
+            do {
+                return try bindOnce(host: host, port: requestedPort)
+            } catch let error as ServerError where error.bindErrno == EADDRINUSE && requestedPort == 0 && attempt < 10 {
+                port = 0
+            }
+        }
+    }
+
+    private func bindOnce(host: String, port requestedPort: Int) throws {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -105,6 +118,13 @@ final class HTTPServer {
                 listeners.append(fd)
                 if port == 0 { port = boundPort(fd) }
             } catch {
+                // An address another server holds is a conflict, not a missing address family:
+                // clients of "localhost" could reach that other server.
+                if error.bindErrno == EADDRINUSE {
+                    listeners.forEach { close($0) }
+                    listeners.removeAll()
+                    throw error
+                }
                 lastError = error.description
             }
         }
@@ -123,9 +143,10 @@ final class HTTPServer {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
         }
         guard bound == 0 else {
+            let code = errno
             let message = "cannot bind: \(errnoDescription())"
             close(fd)
-            throw ServerError(description: message)
+            throw ServerError(description: message, bindErrno: code)
         }
         guard listen(fd, 1024) == 0 else {
             let message = "cannot listen: \(errnoDescription())"

@@ -131,7 +131,7 @@ extension Emulator {
             world.torii.deleteRequests += 1
             world.torii.directory.countDeleteRequest(for: userID)
             return (world.torii.nextRequestID(),
-                    world.faults.decide(for: .torii, config: config.faults, nowSecond: now))
+                    world.faults.decide(for: .torii, id: userID, config: config.faults, nowSecond: now))
         }
         func problem(_ problem: ToriiProblem) -> HTTPResponse {
             problem.response(instance: request.path, requestID: requestID, userID: userID)
@@ -151,12 +151,12 @@ extension Emulator {
         }
 
         switch fault {
-        case .drop:
+        // Only a delete that was applied is dropped or garbled: a refused one keeps its real answer.
+        case .drop where (200..<300).contains(response.status):
             response.dropConnection = true
         case .garbage where (200..<300).contains(response.status):
-            // Only a delete that was applied is garbled: a refused one keeps its real answer.
             response = .json(200, Array("{\"ok\": tru".utf8))
-        case .none, .garbage, .rateLimited, .unavailable:
+        case .none, .drop, .garbage, .rateLimited, .unavailable:
             break
         }
         return response

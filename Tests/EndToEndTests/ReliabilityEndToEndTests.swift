@@ -214,6 +214,31 @@ import Testing
         #expect(users.count == 500)
         #expect(users.allSatisfy { $0["deletions"] as? Int == 1 })
     }
+
+    /// The same flags give the same faults to the same IDs, however concurrent requests interleave,
+    /// so a user's CI test that depends on them is repeatable.
+    @Test func seededFaultsAreRepeatableAtAnyConcurrency() throws {
+        let input = (1...60).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
+        func outcomes(concurrency: String) throws -> [String: String] {
+            let emulator = try Emulator(["--seed-users", "60", "--fail-rate", "0.3", "--fault-seed", "11"])
+            let result = try run(Binaries.path("offboard"),
+                                 ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", concurrency],
+                                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+            return Dictionary(uniqueKeysWithValues: result.jsonLines().map { ($0["id"] as? String ?? "", $0["outcome"] as? String ?? "") })
+        }
+        let one = try outcomes(concurrency: "1")
+        #expect(one.values.contains("failed") && one.values.contains("deleted"), "both happened")
+        #expect(try outcomes(concurrency: "16") == one)
+        #expect(try outcomes(concurrency: "16") == one)
+    }
+
+    /// A drop or garbled answer stands for an applied delete; a refused one keeps its real answer.
+    @Test func droppedAnswersAreOnlyForAppliedDeletes() throws {
+        let emulator = try Emulator(["--seed-users", "1", "--drop-rate", "1"])
+        let (refused, line) = try delete(emulator.baseURL, key: "sk_test_wrong")
+        #expect(refused.status == 77)
+        #expect(errorKind(line) == "unauthorized")
+    }
 }
 
 /// TLS against a loopback server whose certificate is made at test time.
