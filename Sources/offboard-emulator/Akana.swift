@@ -199,17 +199,21 @@ extension Emulator {
         guard acceptsText else {
             return .text(400, "HTTP method DELETE is not supported by this URL")
         }
-        let authTokens = parseCookies(request.headerValues("Cookie")).filter { $0.name == akanaAuthCookieName }.map(\.value)
+        let cookies = parseCookies(request.headerValues("Cookie"))
+        let authTokens = cookies.filter { $0.name == akanaAuthCookieName }.map(\.value)
+        let csrfCookies = cookies.filter { $0.name == akanaCsrfCookieName }.map(\.value)
         let csrfHeader = request.header(akanaCsrfHeaderName)
         let now = epochMilliseconds()
 
         let outcome = world.withLock { world -> AkanaDeleteOutcome in
-            // Several auth cookies may be sent (e.g. stale ones); any live one with a matching CSRF token counts.
-            // Tokens are compared byte for byte, as sent (still URL-encoded).
+            // Several auth cookies may be sent (e.g. stale ones); any live one whose CSRF token comes
+            // back both as the header and as the cookie counts (double submit). Tokens are compared
+            // byte for byte, as sent (still URL-encoded).
             var session: AkanaSession?
             for token in authTokens {
                 if let candidate = world.akana.liveSession(token: token, nowMilliseconds: now),
-                   let csrfHeader, candidate.csrfToken.utf8.elementsEqual(csrfHeader.utf8) {
+                   let csrfHeader, candidate.csrfToken.utf8.elementsEqual(csrfHeader.utf8),
+                   csrfCookies.contains(where: { $0.utf8.elementsEqual(csrfHeader.utf8) }) {
                     session = candidate
                     break
                 }

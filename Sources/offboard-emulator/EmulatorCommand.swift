@@ -99,5 +99,7 @@ struct EmulatorCommand: ParsableCommand {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         writeAll(fd: 1, "listening on http://\(shownHost):\(server.port)\n")
         server.serve(until: wakeFD)
+        // Stopped accepting; requests already being answered finish first (a stop is clean).
+        waitForRequestsInFlight(seconds: latency / 1000 + 10)
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Synchronization
 
 struct ServerError: Error, CustomStringConvertible {
     let description: String
@@ -22,6 +23,18 @@ enum ServerLimits {
 }
 
 // MARK: - Signals
+
+/// Requests between their head being read and their answer being written: a stop waits for them.
+private let requestsInFlight = Atomic<Int>(0)
+
+/// Waits (up to `seconds`) until no request is being answered; the listeners are closed by then.
+func waitForRequestsInFlight(seconds: Int) {
+    var waited = 0
+    while requestsInFlight.load(ordering: .relaxed) > 0, waited < seconds * 100 {
+        sleepMilliseconds(10)
+        waited += 1
+    }
+}
 
 /// Write end of the self-pipe the signal handler pokes; read end is polled by the accept loop.
 nonisolated(unsafe) private var signalWakeWriteFD: Int32 = -1
@@ -294,6 +307,8 @@ private final class Connection {
             buffer.removeFirst(headEnd + contentLength)
             scanOffset = 0
 
+            requestsInFlight.add(1, ordering: .relaxed)
+            defer { requestsInFlight.subtract(1, ordering: .relaxed) }
             let response = handler(request)
             if response.dropConnection {
                 log(request, outcome: "dropped")
@@ -318,6 +333,12 @@ private final class Connection {
                 if firstContent > 0 { buffer.removeFirst(firstContent) }
             } else if scanOffset == 0, !buffer.isEmpty {
                 buffer.removeAll(keepingCapacity: true)
+            }
+            // A request line starts with a method token; anything else (a TLS handshake, say) is
+            // answered at once instead of after the idle timeout.
+            if let first = buffer.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) {
+                fail(400, "Not an HTTP request")
+                return nil
             }
             if let end = findHeadEnd() {
                 if end > ServerLimits.maxHeaderBytes {

@@ -165,7 +165,11 @@ extension Emulator {
     /// Runs the documented checks in order and applies the delete. Returns the failure, if any.
     private func toriiApplyDelete(authorization: String?, userID: String) -> ToriiProblem? {
         guard let authorization else { return .missingKey }
-        guard authorization.utf8.elementsEqual("Bearer \(config.toriiKey)".utf8) else { return .invalidKey }
+        // The scheme name is case-insensitive (RFC 9110 §11.1); the key is not.
+        let scheme = authorization.prefix { $0 != " " }
+        guard scheme.lowercased() == "bearer", authorization.dropFirst(scheme.count + 1).utf8.elementsEqual(config.toriiKey.utf8) else {
+            return .invalidKey
+        }
         let keyEnvironment = config.toriiKeyEnvironment
         return world.withLock { world -> ToriiProblem? in
             guard let index = world.torii.directory.index(of: userID) else { return .notFound }

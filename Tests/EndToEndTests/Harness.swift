@@ -164,11 +164,18 @@ func closedPort() throws -> Int {
 /// A plain HTTP/1.0 GET on a loopback socket: the tests read the emulator's state without
 /// going through the code under test.
 func httpGet(_ baseURL: String, path: String) throws -> Data {
+    let response = try httpExchange(baseURL, "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { throw EmulatorError(message: "no HTTP response from \(baseURL)") }
+    return response[end.upperBound...]
+}
+
+/// Sends `request` as written (an HTTP/1.0 request, so the server closes) and returns the whole response.
+func httpExchange(_ baseURL: String, _ request: String) throws -> Data {
     guard let port = UInt16(baseURL.split(separator: ":").last ?? "") else { throw EmulatorError(message: "no port in \(baseURL)") }
     guard let fd = connectToLoopback(port: port) else { throw EmulatorError(message: "cannot connect to \(baseURL)") }
     defer { close(fd) }
-    let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    let bytes = Array(request.utf8)
+    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
     var response = Data()
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -176,8 +183,7 @@ func httpGet(_ baseURL: String, path: String) throws -> Data {
         if count <= 0 { break }
         response.append(contentsOf: buffer[0..<count])
     }
-    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { throw EmulatorError(message: "no HTTP response from \(baseURL)") }
-    return response[end.upperBound...]
+    return response
 }
 
 /// A TCP connection to 127.0.0.1:`port`, or nil when nothing accepts there.

@@ -232,6 +232,73 @@ import Testing
         #expect(try outcomes(concurrency: "16") == one)
     }
 
+    /// A stopped emulator first answers what it is answering, as a clean stop should.
+    @Test func theEmulatorFinishesAnswersInFlightWhenStopped() throws {
+        let emulator = try Emulator(["--latency", "3000"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = folder.appendingPathComponent("trace")
+        _ = FileManager.default.createFile(atPath: trace.path, contents: nil)
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: Binaries.path("offboard"))
+        client.arguments = ["torii", "delete", Self.user, "--yes", "-v", "--retries", "0", "--base-url", emulator.baseURL]
+        client.environment = ["TORII_SECRET_KEY": "sk_test_emulator", "HOME": NSTemporaryDirectory()]
+        client.standardOutput = FileHandle.nullDevice
+        client.standardError = try FileHandle(forWritingTo: trace)
+        try client.run()
+        #expect(waitUntil { ((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("> DELETE ") }, "the request went out")
+        // Time for the emulator to take the connection from the kernel (a stop does not reach into
+        // its queue, as nginx's does not); the answer is still 2 s away.
+        Thread.sleep(forTimeInterval: 1)
+        emulator.process.terminate()  // SIGTERM while the answer is pending
+        client.waitUntilExit()
+        #expect(client.terminationStatus == 0, "answered 204 before the emulator stopped")
+    }
+
+    /// Not HTTP (a TLS handshake to a plain-HTTP port) is refused at once, not after a timeout.
+    @Test func theEmulatorRefusesNonHTTPAtOnce() throws {
+        let emulator = try Emulator()
+        let https = emulator.baseURL.replacingOccurrences(of: "http://", with: "https://")
+        let (result, line) = try delete(https, ["--retries", "0", "--timeout", "20"])
+        #expect(result.status == 69)
+        #expect(errorKind(line) == "tls")
+        #expect((line["durationMs"] as? Int ?? .max) < 5000, "well before the timeout")
+    }
+
+    /// Akana's CSRF token must come back as the header and as the cookie (double submit).
+    @Test func theEmulatorChecksBothCSRFCopies() throws {
+        let emulator = try Emulator()
+        let body = #"{"email":"admin@acme.example","password":"offboard-demo"}"#
+        let login = try httpExchange(emulator.baseURL, "POST /api/login HTTP/1.0\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let head = String(decoding: login, as: UTF8.self)
+        func cookie(_ name: String) -> String {
+            head.split(separator: "\r\n").first { $0.hasPrefix("Set-Cookie: \(name)=") }
+                .map { String($0.dropFirst("Set-Cookie: \(name)=".count).prefix { $0 != ";" }) } ?? ""
+        }
+        let auth = cookie("AtmoAuthToken_acmepaymentscorp"), csrf = cookie("Csrf-Token_acmepaymentscorp")
+        #expect(!auth.isEmpty && !csrf.isEmpty)
+        func delete(cookies: String) throws -> String {
+            let response = try httpExchange(emulator.baseURL, "DELETE /api/users/cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp HTTP/1.0\r\n"
+                + "Accept: text/plain\r\nCookie: \(cookies)\r\nX-Csrf-Token_acmepaymentscorp: \(csrf)\r\n\r\n")
+            return String(String(decoding: response, as: UTF8.self).prefix(12))
+        }
+        #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth)") == "HTTP/1.1 401")
+        #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth); Csrf-Token_acmepaymentscorp=\(csrf)") == "HTTP/1.1 200")
+    }
+
+    /// Auth scheme names are case-insensitive (RFC 9110 §11.1); the key itself is not.
+    @Test func theEmulatorTakesTheBearerSchemeInAnyCase() throws {
+        let emulator = try Emulator()
+        func status(_ authorization: String, _ id: String) throws -> String {
+            let response = try httpExchange(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: \(authorization)\r\n\r\n")
+            return String(String(decoding: response, as: UTF8.self).prefix(12))
+        }
+        #expect(try status("bearer sk_test_emulator", Self.user) == "HTTP/1.1 204")
+        #expect(try status("BEARER SK_TEST_EMULATOR", "01931a73-8b00-7000-8000-000000000002") == "HTTP/1.1 401")
+    }
+
     /// A drop or garbled answer stands for an applied delete; a refused one keeps its real answer.
     @Test func droppedAnswersAreOnlyForAppliedDeletes() throws {
         let emulator = try Emulator(["--seed-users", "1", "--drop-rate", "1"])
