@@ -168,13 +168,15 @@ public struct IDReader {
 
 /// Ascending numbers kept as at most 20 runs, shown as `6–30, 41, 50–52`, then `…`: a file of
 /// millions of bad lines costs no more than a few.
-struct NumberRuns: CustomStringConvertible {
+public struct NumberRuns: CustomStringConvertible, Sendable {
     private var runs: [ClosedRange<UInt32>] = []
     private var truncated = false
 
-    var isEmpty: Bool { runs.isEmpty }
+    public init() {}
 
-    mutating func append(_ number: UInt32) {
+    public var isEmpty: Bool { runs.isEmpty }
+
+    public mutating func append(_ number: UInt32) {
         guard !truncated else { return }
         if let last = runs.last, last.upperBound &+ 1 == number {
             runs[runs.count - 1] = last.lowerBound...number
@@ -185,7 +187,7 @@ struct NumberRuns: CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         runs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)–\($0.upperBound)" }.joined(separator: ", ")
             + (truncated ? ", …" : "")
     }

@@ -23,12 +23,19 @@ public struct JSONRenderer: ResultRenderer {
 }
 
 /// Human output: successes one line each on stdout, failures field by field on stderr,
-/// and a summary on stderr for batches.
-public struct HumanRenderer: ResultRenderer {
+/// and a summary on stderr for batches. IDs a stopped batch did not attempt are listed up to
+/// `shownNotAttempted`, then counted in one line: a Ctrl-C in a 100,000-ID run must not scroll
+/// the terminal for minutes (`--json` and the journal list every one).
+public final class HumanRenderer: ResultRenderer {
+    static let shownNotAttempted = 5
     let console: Console
     let quiet: Bool
     /// For the summary line, e.g. `torii, test environment`.
     let scope: String
+    // Touched only by `render` (one result at a time) and then `finish`.
+    private var notAttempted = 0
+    private var notAttemptedLines = NumberRuns()
+    private var notAttemptedReason = ""
 
     public init(console: Console, quiet: Bool, scope: String) {
         self.console = console
@@ -38,6 +45,14 @@ public struct HumanRenderer: ResultRenderer {
 
     public func render(_ result: DeletionResult) {
         let place = result.line.map { " (line \($0))" } ?? ""
+        if let error = result.error, error.kind == .notAttempted {
+            notAttempted += 1
+            if notAttempted > Self.shownNotAttempted {
+                if let line = result.line { notAttemptedLines.append(UInt32(line)) }
+                notAttemptedReason = error.message
+                return
+            }
+        }
         if let error = result.error {
             renderFailure(result, error, place: place)
             return
@@ -47,6 +62,7 @@ public struct HumanRenderer: ResultRenderer {
         }
         // A dry run's listing is what was asked for, not a success to keep quiet about.
         guard !quiet || result.outcome == .wouldDelete else { return }
+        let console = self.console
         let paint = { (text: String) in console.paint(text, .green, on: console.colorOnStdout) }
         switch result.outcome {
         case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")
@@ -97,6 +113,10 @@ public struct HumanRenderer: ResultRenderer {
     }
 
     public func finish(_ summary: BatchSummary) {
+        if notAttempted > Self.shownNotAttempted {
+            let lines = notAttemptedLines.isEmpty ? "" : " (lines \(notAttemptedLines))"
+            console.error("\(notAttempted - Self.shownNotAttempted) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one")
+        }
         guard summary.total > 1 || summary.stopReason != nil else { return }
         guard !(quiet && summary.failures == 0 && summary.stopReason == nil) else { return }
         console.err(HumanRenderer.summaryLine(summary, scope: scope))

@@ -139,6 +139,21 @@ import Testing
         #expect(reallyDeleted == deleted.count, "nothing deleted goes unreported")
     }
 
+    /// On a terminal the IDs not attempted are listed a few, then counted: a stopped 100,000-ID
+    /// run must not scroll for minutes. JSON still has one line per ID.
+    @Test func humanOutputCountsTheIDsNotAttempted() throws {
+        let emulator = try Emulator(["--seed-users", "30", "--latency", "400"])
+        let input = (1...30).map(Self.seeded).joined(separator: "\n") + "\n"
+        let result = try offboard(emulator.baseURL, ["torii", "delete", "--from-file", "-", "--yes", "--concurrency", "2"],
+                                  stdin: input, signal: (SIGINT, .afterStdoutLines(2)))
+        #expect(result.status == 130)
+        let notAttempted = result.stderr.split(separator: "\n").filter { $0.hasSuffix("not attempted: the run was interrupted first") }
+        #expect(notAttempted.count == 5)
+        let deleted = result.stdout.split(separator: "\n").count
+        let more = 30 - deleted - 5
+        #expect(result.stderr.contains("error: \(more) more (lines \(deleted + 6)–30) not attempted: the run was interrupted first — --json or --journal lists every one"))
+    }
+
     @Test func aSecondCtrlCExitsAtOnce() throws {
         let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
         let ids = (1...4).map(Self.seeded)
