@@ -53,7 +53,7 @@ public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
         /// A local error (an unusable CA file, out of memory) that would fail every transfer alike.
-        case configurationFailed
+        case localError
         case interrupted
         case outputFailed
         case journalFailed
@@ -339,7 +339,7 @@ private final class BatchDriver: @unchecked Sendable {
             if summary.stopReason == nil {
                 switch verdict.error?.kind {
                 case .unauthorized?: summary.stopReason = .credentialsRejected
-                case .configuration?: summary.stopReason = .configurationFailed
+                case .configuration?: summary.stopReason = .localError
                 default: break
                 }
             }
@@ -389,7 +389,7 @@ private final class BatchDriver: @unchecked Sendable {
         case .interrupted: "not attempted: the run was interrupted first"
         case .outputFailed: "not attempted: standard output could not be written"
         case .credentialsRejected: "not attempted: the server rejected the credentials earlier in this batch"
-        case .configurationFailed: "not attempted: a local error stopped the batch (see the first failure)"
+        case .localError: "not attempted: a local error stopped the batch (see the first failure)"
         case .journalFailed: "not attempted: the journal could not be written"
         }
         return DeletionResult(service: service.name, id: ids.id(at: index), line: ids.line(at: index),

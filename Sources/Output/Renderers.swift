@@ -136,7 +136,7 @@ public final class HumanRenderer: ResultRenderer {
         var line = "\(parts.joined(separator: ", ")) of \(summary.total) in \(tenths / 10).\(tenths % 10) s (\(scope))"
         switch summary.stopReason {
         case .credentialsRejected?: line += "; stopped: credentials rejected"
-        case .configurationFailed?: line += "; stopped: local error"
+        case .localError?: line += "; stopped: local error"
         case .interrupted?: line += "; stopped: interrupted"
         case .outputFailed?: line += "; stopped: standard output could not be written"
         case .journalFailed?: line += "; stopped: the journal could not be written"
