@@ -147,8 +147,8 @@ public struct IDReader {
         if malformedCount > 0 {
             var more = ""
             if malformedCount > malformed.count {
-                let places = [("arguments", moreMalformedArguments), ("lines", moreMalformedLines)]
-                    .filter { !$1.isEmpty }.map { "\($0) \($1)" }
+                let places = [("argument", moreMalformedArguments), ("line", moreMalformedLines)]
+                    .filter { !$1.isEmpty }.map { $1.labelled($0) }
                 more = "; and \(malformedCount - malformed.count) more (\(places.joined(separator: "; ")))"
             }
             let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
@@ -175,6 +175,11 @@ public struct NumberRuns: CustomStringConvertible, Sendable {
     public init() {}
 
     public var isEmpty: Bool { runs.isEmpty }
+
+    /// `line 7` or `lines 6–30, 41`.
+    public func labelled(_ singular: String) -> String {
+        (runs.count == 1 && runs[0].count == 1 && !truncated ? singular : singular + "s") + " \(self)"
+    }
 
     public mutating func append(_ number: UInt32) {
         guard !truncated else { return }

@@ -114,7 +114,7 @@ public final class HumanRenderer: ResultRenderer {
 
     public func finish(_ summary: BatchSummary) {
         if notAttempted > Self.shownNotAttempted {
-            let lines = notAttemptedLines.isEmpty ? "" : " (lines \(notAttemptedLines))"
+            let lines = notAttemptedLines.isEmpty ? "" : " (\(notAttemptedLines.labelled("line")))"
             console.error("\(notAttempted - Self.shownNotAttempted) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one")
         }
         guard summary.total > 1 || summary.stopReason != nil else { return }

@@ -168,8 +168,8 @@ extension Emulator {
         let now = monotonicSeconds()
         let fault = world.withLock { world in
             world.akana.deleteRequests += 1
-            world.akana.directory.countDeleteRequest(for: userID)
-            return world.faults.decide(for: .akana, id: userID, config: config.faults, nowSecond: now)
+            let attempt = world.akana.directory.countDeleteRequest(for: userID)
+            return world.faults.decide(for: .akana, id: userID, attempt: attempt, config: config.faults, nowSecond: now)
         }
         switch fault {
         case .rateLimited:

@@ -1,6 +1,7 @@
 // Fault injection for the two DELETE endpoints. Each DELETE's fate is drawn from the seed, the
-// API, the ID and how many times that ID was asked for before, so a run with the same flags is
-// repeatable whatever order concurrent requests arrive in.
+// API, the ID and how many times that ID was asked for before (the user's own request count;
+// 0 for unknown IDs), so a run with the same flags is repeatable whatever order concurrent
+// requests arrive in, and nothing grows with the requests.
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for fault dice.
 struct SplitMix64 {
@@ -53,8 +54,6 @@ enum VendorAPI {
 
 /// Mutable fault state; lives inside the locked emulator state.
 struct FaultState {
-    /// DELETEs seen so far per API and ID ("torii/<id>"): the attempt number in each draw.
-    private var attempts: [String: UInt64] = [:]
     /// Per-API rate-limit window: (monotonic second, DELETEs started in it).
     private var toriiWindow: (second: Int64, count: Int) = (-1, 0)
     private var akanaWindow: (second: Int64, count: Int) = (-1, 0)
@@ -62,7 +61,7 @@ struct FaultState {
     /// Decides the fate of one DELETE: the rate limit first, then one draw that lands in
     /// [0, fail) → 503, [fail, fail+drop) → drop, [fail+drop, fail+drop+garbage) → garbage, so
     /// each rate is exactly the share of DELETEs it names (their sum is at most 1).
-    mutating func decide(for api: VendorAPI, id: String, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
+    mutating func decide(for api: VendorAPI, id: String, attempt: Int, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
         if config.rateLimit > 0 {
             let limited: Bool
             switch api {
@@ -71,10 +70,9 @@ struct FaultState {
             }
             if limited { return .rateLimited }
         }
+        guard config.failRate + config.dropRate + config.garbageRate > 0 else { return .none }
         let key = (api == .torii ? "torii/" : "akana/") + id
-        let attempt = attempts[key, default: 0]
-        attempts[key] = attempt + 1
-        var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (attempt &* 0x9E37_79B9_7F4A_7C15))
+        var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15))
         let draw = random.nextUnit()
         if draw < config.failRate { return .unavailable }
         if draw < config.failRate + config.dropRate { return .drop }

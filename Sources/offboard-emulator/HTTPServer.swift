@@ -26,9 +26,13 @@ enum ServerLimits {
 
 /// Requests between their head being read and their answer being written: a stop waits for them.
 private let requestsInFlight = Atomic<Int>(0)
+/// Set once a stop began: open connections answer what they have with `Connection: close`
+/// and read no further request.
+private let stopping = Atomic<Bool>(false)
 
 /// Waits (up to `seconds`) until no request is being answered; the listeners are closed by then.
 func waitForRequestsInFlight(seconds: Int) {
+    stopping.store(true, ordering: .relaxed)
     var waited = 0
     while requestsInFlight.load(ordering: .relaxed) > 0, waited < seconds * 100 {
         sleepMilliseconds(10)
@@ -119,8 +123,15 @@ final class HTTPServer {
             }
             cursor = info.pointee.ai_next
         }
-        // Prefer IPv4 so "localhost" always answers on 127.0.0.1.
+        // Prefer IPv4 so "localhost" always answers on 127.0.0.1; an address listed twice
+        // (a hosts file may) is bound once.
         candidates = candidates.filter { $0.family == AF_INET } + candidates.filter { $0.family == AF_INET6 }
+        var seen = Set<[UInt8]>()
+        candidates = candidates.filter { candidate in
+            var storage = candidate.address
+            let bytes = withUnsafeBytes(of: &storage) { Array($0.prefix(Int(candidate.length))) }
+            return seen.insert(bytes).inserted
+        }
 
         var lastError = "no usable address for \(host)"
         for candidate in candidates {
@@ -276,6 +287,8 @@ private final class Connection {
         buffer.reserveCapacity(ServerLimits.readChunk)
         while true {
             guard let headEnd = readHead() else { closeSocket(); return }
+            requestsInFlight.add(1, ordering: .relaxed)
+            defer { requestsInFlight.subtract(1, ordering: .relaxed) }
             let headBytes = buffer[0..<headEnd]
             var request: HTTPRequest
             do {
@@ -307,15 +320,13 @@ private final class Connection {
             buffer.removeFirst(headEnd + contentLength)
             scanOffset = 0
 
-            requestsInFlight.add(1, ordering: .relaxed)
-            defer { requestsInFlight.subtract(1, ordering: .relaxed) }
             let response = handler(request)
             if response.dropConnection {
                 log(request, outcome: "dropped")
                 shutdown(fd, Int32(SHUT_RDWR))
                 closeSocket(); return
             }
-            let keepAlive = request.wantsKeepAlive && !response.closeConnection
+            let keepAlive = request.wantsKeepAlive && !response.closeConnection && !stopping.load(ordering: .relaxed)
             log(request, outcome: String(response.status))
             let bytes = response.serialized(headOnly: request.method == "HEAD", keepAlive: keepAlive,
                                             requestMinorVersion: request.minorVersion)
@@ -336,7 +347,7 @@ private final class Connection {
             }
             // A request line starts with a method token; anything else (a TLS handshake, say) is
             // answered at once instead of after the idle timeout.
-            if let first = buffer.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) {
+            if let first = buffer.first, !isTokenCharacter(first) {
                 fail(400, "Not an HTTP request")
                 return nil
             }
@@ -452,4 +463,14 @@ private func parseContentLength(_ values: [String]) -> Int? {
         }
     }
     return length ?? 0
+}
+
+/// RFC 9110 §5.6.2 tchar: what a method name is made of.
+private func isTokenCharacter(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        return true
+    default:
+        return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
 }

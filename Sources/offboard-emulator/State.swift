@@ -37,9 +37,13 @@ struct UserDirectory<Extra> {
         indexByID[id]
     }
 
-    /// Counts a DELETE aimed at `id` if it names a known user.
-    mutating func countDeleteRequest(for id: String) {
-        if let i = indexByID[id] { users[i].deleteRequests += 1 }
+    /// Counts a DELETE aimed at `id` if it names a known user; returns how many came before it
+    /// (0 for an unknown ID).
+    @discardableResult
+    mutating func countDeleteRequest(for id: String) -> Int {
+        guard let i = indexByID[id] else { return 0 }
+        users[i].deleteRequests += 1
+        return users[i].deleteRequests - 1
     }
 
     mutating func markDeleted(at index: Int) {

@@ -129,9 +129,9 @@ extension Emulator {
         let now = monotonicSeconds()
         let (requestID, fault) = world.withLock { world in
             world.torii.deleteRequests += 1
-            world.torii.directory.countDeleteRequest(for: userID)
+            let attempt = world.torii.directory.countDeleteRequest(for: userID)
             return (world.torii.nextRequestID(),
-                    world.faults.decide(for: .torii, id: userID, config: config.faults, nowSecond: now))
+                    world.faults.decide(for: .torii, id: userID, attempt: attempt, config: config.faults, nowSecond: now))
         }
         func problem(_ problem: ToriiProblem) -> HTTPResponse {
             problem.response(instance: request.path, requestID: requestID, userID: userID)
@@ -167,7 +167,8 @@ extension Emulator {
         guard let authorization else { return .missingKey }
         // The scheme name is case-insensitive (RFC 9110 §11.1); the key is not.
         let scheme = authorization.prefix { $0 != " " }
-        guard scheme.lowercased() == "bearer", authorization.dropFirst(scheme.count + 1).utf8.elementsEqual(config.toriiKey.utf8) else {
+        let key = authorization.dropFirst(scheme.count).drop { $0 == " " }
+        guard scheme.lowercased() == "bearer", key.utf8.elementsEqual(config.toriiKey.utf8) else {
             return .invalidKey
         }
         let keyEnvironment = config.toriiKeyEnvironment

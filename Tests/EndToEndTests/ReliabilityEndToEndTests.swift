@@ -295,8 +295,52 @@ import Testing
             let response = try httpExchange(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: \(authorization)\r\n\r\n")
             return String(String(decoding: response, as: UTF8.self).prefix(12))
         }
-        #expect(try status("bearer sk_test_emulator", Self.user) == "HTTP/1.1 204")
+        #expect(try status("bearer  sk_test_emulator", Self.user) == "HTTP/1.1 204", "any case, any number of spaces")
         #expect(try status("BEARER SK_TEST_EMULATOR", "01931a73-8b00-7000-8000-000000000002") == "HTTP/1.1 401")
+    }
+
+    /// The fault an ID gets depends on the seed, the ID and its attempt, not on arrival order.
+    @Test func theEmulatorsFaultsDoNotDependOnRequestOrder() throws {
+        let flags = ["--seed-users", "30", "--fail-rate", "0.33", "--drop-rate", "0.56", "--garbage-rate", "0.11", "--fault-seed", "3"]
+        let ids = (1...30).map { String(format: "00000000-0000-4000-8000-%012x", $0) }
+        func statuses(_ order: [String]) throws -> [String: [String]] {
+            let emulator = try Emulator(flags)  // shares adding up to 1 are accepted
+            var seen: [String: [String]] = [:]
+            for _ in 1...2 {  // a second attempt of each ID draws again
+                for id in order {
+                    let response = try httpExchange(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: Bearer sk_test_emulator\r\n\r\n")
+                    seen[id, default: []].append(String(String(decoding: response, as: UTF8.self).prefix(12)))
+                }
+            }
+            return seen
+        }
+        let forward = try statuses(ids)
+        #expect(Set(forward.values.flatMap { $0 }).count > 1, "faults happened")
+        #expect(try statuses(ids.reversed()) == forward)
+    }
+
+    /// A stop closes kept-alive connections after their current answer instead of serving them on.
+    @Test func aStoppedEmulatorServesNoFurtherRequests() throws {
+        let emulator = try Emulator(["--seed-users", "40", "--latency", "800"])
+        let input = (1...40).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: Binaries.path("offboard"))
+        client.arguments = ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", "8", "--base-url", emulator.baseURL]
+        client.environment = ["TORII_SECRET_KEY": "sk_test_emulator", "HOME": NSTemporaryDirectory()]
+        let stdin = Pipe(), stdout = Pipe()
+        client.standardInput = stdin
+        client.standardOutput = stdout
+        client.standardError = FileHandle.nullDevice
+        try client.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        Thread.sleep(forTimeInterval: 1.2)  // into the second round of answers
+        emulator.process.terminate()
+        #expect(waitUntil(seconds: 5) { !emulator.process.isRunning }, "gone after the answers in progress")
+        client.waitUntilExit()
+        let deleted = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").filter { $0.contains(#""outcome":"deleted""#) }.count
+        #expect(deleted >= 8 && deleted < 40, "the answers in progress, not the whole list (\(deleted))")
     }
 
     /// A drop or garbled answer stands for an applied delete; a refused one keeps its real answer.

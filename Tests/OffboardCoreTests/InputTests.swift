@@ -68,6 +68,11 @@ import Torii
         var runs = NumberRuns()
         for number in (1...25).map({ UInt32($0 * 2) }) { runs.append(number) }
         #expect(runs.description.hasSuffix("38, 40, …"), "20 runs, then …")
+        var one = NumberRuns()
+        one.append(7)
+        #expect(one.labelled("line") == "line 7")
+        one.append(8)
+        #expect(one.labelled("line") == "lines 7–8")
     }
 
     @Test func invisibleCharactersAreShownEscaped() {
