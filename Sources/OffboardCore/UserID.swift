@@ -80,11 +80,8 @@ public func percentEncodePathSegment(_ text: String) -> String {
 
 /// How an ID is shown in an error message: quoted, hidden characters escaped, cut at 60 characters.
 public func quotedForMessage(_ text: Substring) -> String {
-    var shown = ""
-    for scalar in text.unicodeScalars.prefix(60) {
-        shown += scalar.isHiddenOnTerminal ? scalar.escaped(asASCII: true) : String(scalar)
-    }
-    return "\"\(shown)\(text.unicodeScalars.count > 60 ? "…" : "")\""
+    let shown = String(String.UnicodeScalarView(text.unicodeScalars.prefix(60)))
+    return "\"\(terminalSafe(shown))\(text.unicodeScalars.count > 60 ? "…" : "")\""
 }
 
 /// Server-sent text made safe for a terminal and one line: control characters (ESC, newlines
