@@ -169,6 +169,11 @@ func httpGet(_ baseURL: String, path: String) throws -> Data {
     return response[end.upperBound...]
 }
 
+/// The status line's start, e.g. `HTTP/1.1 204` (empty when the connection closed unanswered).
+func httpStatus(_ baseURL: String, _ request: String) throws -> String {
+    String(String(decoding: try httpExchange(baseURL, request), as: UTF8.self).prefix(12))
+}
+
 /// Sends `request` as written (an HTTP/1.0 request, so the server closes) and returns the whole response.
 func httpExchange(_ baseURL: String, _ request: String) throws -> Data {
     guard let port = UInt16(baseURL.split(separator: ":").last ?? "") else { throw EmulatorError(message: "no port in \(baseURL)") }

@@ -280,9 +280,8 @@ import Testing
         let auth = cookie("AtmoAuthToken_acmepaymentscorp"), csrf = cookie("Csrf-Token_acmepaymentscorp")
         #expect(!auth.isEmpty && !csrf.isEmpty)
         func delete(cookies: String) throws -> String {
-            let response = try httpExchange(emulator.baseURL, "DELETE /api/users/cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp HTTP/1.0\r\n"
+            try httpStatus(emulator.baseURL, "DELETE /api/users/cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp HTTP/1.0\r\n"
                 + "Accept: text/plain\r\nCookie: \(cookies)\r\nX-Csrf-Token_acmepaymentscorp: \(csrf)\r\n\r\n")
-            return String(String(decoding: response, as: UTF8.self).prefix(12))
         }
         #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth)") == "HTTP/1.1 401")
         #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth); Csrf-Token_acmepaymentscorp=\(csrf)") == "HTTP/1.1 200")
@@ -292,8 +291,7 @@ import Testing
     @Test func theEmulatorTakesTheBearerSchemeInAnyCase() throws {
         let emulator = try Emulator()
         func status(_ authorization: String, _ id: String) throws -> String {
-            let response = try httpExchange(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: \(authorization)\r\n\r\n")
-            return String(String(decoding: response, as: UTF8.self).prefix(12))
+            try httpStatus(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: \(authorization)\r\n\r\n")
         }
         #expect(try status("bearer  sk_test_emulator", Self.user) == "HTTP/1.1 204", "any case, any number of spaces")
         #expect(try status("BEARER SK_TEST_EMULATOR", "01931a73-8b00-7000-8000-000000000002") == "HTTP/1.1 401")
@@ -308,8 +306,8 @@ import Testing
             var seen: [String: [String]] = [:]
             for _ in 1...2 {  // a second attempt of each ID draws again
                 for id in order {
-                    let response = try httpExchange(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: Bearer sk_test_emulator\r\n\r\n")
-                    seen[id, default: []].append(String(String(decoding: response, as: UTF8.self).prefix(12)))
+                    seen[id, default: []].append(
+                        try httpStatus(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: Bearer sk_test_emulator\r\n\r\n"))
                 }
             }
             return seen
