@@ -18,6 +18,10 @@ public struct AkanaCredentials: Sendable, Equatable {
 
 /// Akana API Platform: `DELETE /api/users/{userID}`, answered in `text/plain`.
 public struct AkanaService: DeletionService {
+    /// The CSRF header is a credential too; an auth token keeps its `TokenID=` start (URL-encoded
+    /// or not) when redacted.
+    public static let redaction = Redaction(publicPrefixes: ["TokenID%3D", "TokenID="], credentialHeaderPrefixes: ["x-csrf-token"])
+
     public let name = "akana"
     public let baseURL: String
     public let credentials: AkanaCredentials
@@ -29,6 +33,7 @@ public struct AkanaService: DeletionService {
 
     public var scopeDescription: String { "tenant \(credentials.tenant)" }
     public var scope: String { credentials.tenant }
+    public var redaction: Redaction { AkanaService.redaction }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
         let tenant = credentials.tenant

@@ -49,7 +49,9 @@ public struct RetryPolicy: Sendable {
         return .seconds(max(0, epoch - now))
     }
 
-    /// RFC 9110's preferred date form, `Sun, 06 Nov 1994 08:49:37 GMT`.
+    /// RFC 9110's preferred date form, `Sun, 06 Nov 1994 08:49:37 GMT`. Hand-written: FoundationEssentials
+    /// (6.3) has no HTTP date style, and the date-format parsers live in FoundationInternationalization,
+    /// which offboard does not link (ICU data, megabytes, and start-up time).
     static func parseIMFFixdate(_ text: String) -> Int? {
         let fields = text.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]) else { return nil }

@@ -1,15 +1,18 @@
 /// The `-v` trace: curl-style lines (`* ` info, `> ` sent, `< ` received), credentials redacted,
 /// bodies summarised by size only (a login body holds a password).
 public struct Trace: Sendable {
+    private let redaction: Redaction
     private let write: @Sendable (String) -> Void
 
-    public init(write: @escaping @Sendable (String) -> Void) {
+    /// - Parameter redaction: the service's secret shapes.
+    public init(redaction: Redaction, write: @escaping @Sendable (String) -> Void) {
+        self.redaction = redaction
         self.write = write
     }
 
     func info(_ text: String) {
         for line in text.split(whereSeparator: \.isNewline) {
-            write("* \(Trace.redacted(infoLine: String(line)))")
+            write("* \(redacted(infoLine: String(line)))")
         }
     }
 
@@ -20,7 +23,7 @@ public struct Trace: Sendable {
         for rawLine in block.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingASCIIWhitespace()
             guard !line.isEmpty else { continue }
-            write("\(mark) \(Trace.redacted(headerLine: line))")
+            write("\(mark) \(redacted(headerLine: line))")
         }
     }
 
@@ -30,7 +33,7 @@ public struct Trace: Sendable {
 
     /// libcurl's HTTP/2 info lines carry request headers in brackets:
     /// `h2h3 [authorization: Bearer …]` (7.88), `[HTTP/2] [1] [cookie: …]` (8.x).
-    static func redacted(infoLine line: String) -> String {
+    func redacted(infoLine line: String) -> String {
         guard line.contains("[") else { return line }
         var out = ""
         var rest = Substring(line)
@@ -43,11 +46,11 @@ public struct Trace: Sendable {
         return out + rest
     }
 
-    static func redacted(headerLine line: String) -> String {
+    func redacted(headerLine line: String) -> String {
         guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("HTTP/") else { return line }
         let name = String(line[..<colon])
-        guard Redaction.isSensitive(headerName: name) else { return line }
+        guard redaction.isSensitive(headerName: name) else { return line }
         let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
-        return "\(name): \(Redaction.headerValue(name: name, value: value))"
+        return "\(name): \(redaction.headerValue(name: name, value: value))"
     }
 }

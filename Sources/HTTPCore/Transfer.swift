@@ -9,7 +9,7 @@ final class Transfer {
     let options: TransferOptions
     let trace: Trace?
     let userAgent: String
-    let completion: TransferLoop.Completion
+    let completion: Transport.Completion
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -19,7 +19,7 @@ final class Transfer {
     private var requestsSent = 0
 
     init(handle: UnsafeMutableRawPointer, request: HTTPRequest, options: TransferOptions, trace: Trace?,
-         userAgent: String, completion: @escaping TransferLoop.Completion) {
+         userAgent: String, completion: @escaping Transport.Completion) {
         self.handle = handle
         self.request = request
         self.options = options

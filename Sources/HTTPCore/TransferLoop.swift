@@ -12,8 +12,7 @@ import Glibc
 /// is) with no hand-off between threads per request. The command line's thread only submits
 /// and waits (`Handoff`), and all transfers of a run share one connection cache (HTTP/1.1
 /// keep-alive, HTTP/2 multiplexing).
-public final class TransferLoop: @unchecked Sendable {
-    public typealias Completion = @Sendable (Result<HTTPResponse, TransportError>) -> Void
+public final class TransferLoop: Transport, @unchecked Sendable {
 
     private enum Work {
         case transfer(HTTPRequest, TransferOptions, Completion)
@@ -60,9 +59,11 @@ public final class TransferLoop: @unchecked Sendable {
     }
 
     /// Runs `job` on the loop thread, where completions run (at `due`, when given).
-    public func execute(at due: ContinuousClock.Instant? = nil, _ job: @escaping @Sendable () -> Void) {
+    public func execute(at due: ContinuousClock.Instant?, _ job: @escaping @Sendable () -> Void) {
         enqueue(.job(job), due: due)
     }
+
+    public var now: ContinuousClock.Instant { clock.now }
 
     /// Sends one request and blocks the calling thread (never the loop's) until it ends.
     public func send(_ request: HTTPRequest, options: TransferOptions) -> Result<HTTPResponse, TransportError> {

@@ -11,6 +11,8 @@ public protocol DeletionService: Sendable {
     /// What the credentials decide besides the base URL, as a journal records it: Torii's
     /// environment (`test`, `live`, which share a base URL), Akana's tenant.
     var scope: String { get }
+    /// The shapes of this service's secrets, for traces and dry runs.
+    var redaction: Redaction { get }
     func deleteRequest(for id: String) -> HTTPRequest
     /// Statuses worth another attempt (429, 502, 503, 504; Akana adds 500).
     func isTransient(status: Int) -> Bool

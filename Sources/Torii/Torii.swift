@@ -10,6 +10,9 @@ public struct ToriiService: DeletionService {
         case live
     }
 
+    /// Secret keys keep their kind (`sk_test_`, `sk_live_`) when redacted: it tells test from live.
+    public static let redaction = Redaction(publicPrefixes: ["sk_test_", "sk_live_"])
+
     public let name = "torii"
     public let baseURL: String
     public let environment: Environment
@@ -45,6 +48,7 @@ public struct ToriiService: DeletionService {
 
     public var scopeDescription: String { "\(environment.rawValue) environment" }
     public var scope: String { environment.rawValue }
+    public var redaction: Redaction { ToriiService.redaction }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
         HTTPRequest(method: "DELETE", url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [

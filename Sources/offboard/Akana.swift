@@ -120,7 +120,7 @@ struct AkanaLoginCommand: ParsableCommand {
             try connection.prepare(console, baseURL: base)
             let store = try AkanaSessionStore.standard()
             let password = try readPassword()
-            let loop = try connection.transferLoop(console)
+            let loop = try connection.transferLoop(console, redaction: AkanaService.redaction)
             let response = try connection.send(AkanaLogin.request(baseURL: base.description, email: email, password: password), on: loop)
             let credentials = try AkanaLogin.credentials(from: response)
             if credentials.csrfToken == nil {
@@ -176,7 +176,7 @@ struct AkanaLogoutCommand: ParsableCommand {
             }
             if let session {
                 do {
-                    let loop = try connection.transferLoop(console)
+                    let loop = try connection.transferLoop(console, redaction: AkanaService.redaction)
                     let response = try connection.send(AkanaLogin.endSessionRequest(baseURL: base, credentials: session.credentials), on: loop)
                     if response.status >= 400 {
                         console.warning("the server answered HTTP \(response.status) to ending the session; the saved session is removed anyway")

@@ -73,8 +73,8 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    func transferLoop(_ console: Console, connections: Int = 1) throws -> TransferLoop {
-        let trace = verbose ? Trace(write: { console.err($0) }) : nil
+    func transferLoop(_ console: Console, redaction: Redaction, connections: Int = 1) throws -> TransferLoop {
+        let trace = verbose ? Trace(redaction: redaction, write: { console.err($0) }) : nil
         do {
             return try TransferLoop(maxConnections: connections, trace: trace, userAgent: "offboard/\(OffboardVersion.current)")
         } catch {

@@ -43,7 +43,7 @@ struct DeletionRun {
         }
         // libcurl is loaded here, once everything is checked: a machine without it is told
         // before the operator confirms and before a journal is created.
-        let loop = try options.connection.transferLoop(console, connections: options.concurrency)
+        let loop = try options.connection.transferLoop(console, redaction: service.redaction, connections: options.concurrency)
 
         if !options.dryRun, !options.yes {
             guard Confirmation.terminalAvailable else {
@@ -60,7 +60,7 @@ struct DeletionRun {
         let renderer: any ResultRenderer = options.format == .json
             ? JSONRenderer(console: console)
             : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
-        let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), loop: loop)
+        let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), transport: loop)
         Interrupts.install()
         let progress = ProgressLine(total: ids.count)
         let summary = batch.run(ids, journal: journal, stop: Interrupts.stop) { result in

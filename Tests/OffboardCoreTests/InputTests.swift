@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Akana
 import Torii
 @testable import OffboardCore
 @testable import HTTPCore
@@ -101,19 +102,31 @@ import Torii
 }
 
 @Suite struct RedactionTests {
+    // Each service names the shapes of its own secrets; the core knows none of them.
+    let torii = ToriiService.redaction
+    let akana = AkanaService.redaction
+
     @Test func hidesCredentialsButKeepsStructure() {
-        #expect(Redaction.headerValue(name: "Authorization", value: "Bearer sk_test_SECRET") == "Bearer sk_test_…(redacted)")
-        #expect(Redaction.headerValue(name: "Cookie", value: "A=TokenID%3Dsecret; B=other")
+        #expect(torii.headerValue(name: "Authorization", value: "Bearer sk_test_SECRET") == "Bearer sk_test_…(redacted)")
+        #expect(akana.headerValue(name: "Cookie", value: "A=TokenID%3Dsecret; B=other")
             == "A=TokenID%3D…(redacted); B=…(redacted)")
-        #expect(Redaction.headerValue(name: "Set-Cookie", value: "A=secret; Path=/; HttpOnly") == "A=…(redacted); Path=/; HttpOnly")
-        #expect(Redaction.headerValue(name: "X-Csrf-Token_acme", value: "secret") == "…(redacted)")
-        #expect(Redaction.headerValue(name: "Accept", value: "text/plain") == "text/plain")
-        #expect(Trace.redacted(headerLine: "authorization: Bearer sk_live_SECRET") == "authorization: Bearer sk_live_…(redacted)")
+        #expect(torii.headerValue(name: "Set-Cookie", value: "A=secret; Path=/; HttpOnly") == "A=…(redacted); Path=/; HttpOnly")
+        #expect(akana.headerValue(name: "X-Csrf-Token_acme", value: "secret") == "…(redacted)")
+        #expect(torii.headerValue(name: "Accept", value: "text/plain") == "text/plain")
+        let toriiTrace = Trace(redaction: torii) { _ in }
+        let akanaTrace = Trace(redaction: akana) { _ in }
+        #expect(toriiTrace.redacted(headerLine: "authorization: Bearer sk_live_SECRET") == "authorization: Bearer sk_live_…(redacted)")
         // HTTP/2 request headers appear in libcurl's info lines (7.88 and 8.x forms).
-        #expect(Trace.redacted(infoLine: "h2h3 [authorization: Bearer sk_test_SECRET]") == "h2h3 [authorization: Bearer sk_test_…(redacted)]")
-        #expect(Trace.redacted(infoLine: "[HTTP/2] [1] [cookie: AtmoAuthToken_a=SECRET] [x-csrf-token_a: SECRET]")
+        #expect(toriiTrace.redacted(infoLine: "h2h3 [authorization: Bearer sk_test_SECRET]") == "h2h3 [authorization: Bearer sk_test_…(redacted)]")
+        #expect(akanaTrace.redacted(infoLine: "[HTTP/2] [1] [cookie: AtmoAuthToken_a=SECRET] [x-csrf-token_a: SECRET]")
             == "[HTTP/2] [1] [cookie: AtmoAuthToken_a=…(redacted)] [x-csrf-token_a: …(redacted)]")
-        #expect(Trace.redacted(infoLine: "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)") == "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)")
+        #expect(toriiTrace.redacted(infoLine: "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)") == "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)")
+    }
+
+    @Test func anotherServicesShapesAreHiddenWhole() {
+        // Without the service's own shapes nothing of a secret is kept: the safe side.
+        #expect(akana.headerValue(name: "Authorization", value: "Bearer sk_test_SECRET") == "Bearer …(redacted)")
+        #expect(Redaction().headerValue(name: "Cookie", value: "A=TokenID%3Dsecret") == "A=…(redacted)")
     }
 }
 

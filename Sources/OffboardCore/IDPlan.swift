@@ -1,0 +1,29 @@
+import HTTPCore
+
+/// One ID's work as a series of requests. The scheduler sends what the plan asks for and hands
+/// back each answer; only the plan knows what the answers mean. Today's plan is one DELETE with
+/// its retries (`DeletionPlan`); a plan of a GET, then the DELETE, then a GET needs no change to
+/// the scheduler.
+public protocol IDPlan: Sendable {
+    /// The request to send next.
+    var request: HTTPRequest { get }
+    /// Reads the answer to `request`.
+    /// - Parameters:
+    ///   - now: the transport's clock when the answer came.
+    ///   - random: for backoff jitter.
+    mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+                       random: inout any RandomNumberGenerator) -> PlanStep
+    /// What a dry run reports instead of sending anything.
+    func dryRunResult() -> DeletionResult
+}
+
+/// What a plan asks of the scheduler after an answer.
+public enum PlanStep {
+    /// Send the plan's (new) `request` at once, in the slot the ID already holds.
+    case send
+    /// Send `request` again after `wait`; the slot is free meanwhile. `result` is the ID's result
+    /// if the batch stops before then.
+    case retry(after: Duration, result: DeletionResult)
+    /// The ID is done.
+    case finished(DeletionResult)
+}
