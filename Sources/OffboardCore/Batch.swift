@@ -7,7 +7,8 @@ public struct BatchSettings: Sendable {
     /// Deletions started per second at most; 0 for no cap.
     public var rate: Double
     public var retry: RetryPolicy
-    /// This run repeats an earlier one: a Torii 403 counts as already deleted.
+    /// This run repeats an earlier one: the service reads an answer to a repeated delete as
+    /// already deleted.
     public var rerun: Bool
     public var ignoreNotFound: Bool
     public var transfer: TransferOptions

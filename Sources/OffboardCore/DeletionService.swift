@@ -14,7 +14,7 @@ public protocol DeletionService: Sendable {
     /// The shapes of this service's secrets, for traces and dry runs.
     var redaction: Redaction { get }
     func deleteRequest(for id: String) -> HTTPRequest
-    /// Statuses worth another attempt (429, 502, 503, 504; Akana adds 500).
+    /// Statuses worth another attempt (429, 502, 503, 504 unless the service says otherwise).
     func isTransient(status: Int) -> Bool
     /// - Parameter earlierResultUnknown: an earlier attempt for this ID may have been applied
     ///   (no answer, timeout, 5xx), or `--rerun` says an earlier run may have deleted it.
