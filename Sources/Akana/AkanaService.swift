@@ -36,15 +36,25 @@ public struct AkanaService: DeletionService {
     public var redaction: Redaction { AkanaService.redaction }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
+        userRequest("DELETE", id, accept: "text/plain")
+    }
+
+    /// The CSRF header is by default not needed for a GET; it is sent anyway, as for the DELETE,
+    /// so a platform that asks for it everywhere answers the same.
+    public func lookupRequest(for id: String) -> HTTPRequest {
+        userRequest("GET", id, accept: "application/json")
+    }
+
+    private func userRequest(_ method: String, _ id: String, accept: String) -> HTTPRequest {
         let tenant = credentials.tenant
         var cookie = "AtmoAuthToken_\(tenant)=\(credentials.authToken)"
-        var headers = [HTTPHeader("Accept", "text/plain")]
+        var headers = [HTTPHeader("Accept", accept)]
         if let csrf = credentials.csrfToken {
             cookie += "; Csrf-Token_\(tenant)=\(csrf)"
             headers.append(HTTPHeader("X-Csrf-Token_\(tenant)", csrf))
         }
         headers.append(HTTPHeader("Cookie", cookie))
-        return HTTPRequest(method: "DELETE", url: "\(baseURL)/api/users/\(percentEncodePathSegment(id))", headers: headers)
+        return HTTPRequest(method: method, url: "\(baseURL)/api/users/\(percentEncodePathSegment(id))", headers: headers)
     }
 
     /// Akana documents 500 as "an error occurred processing the call": worth another attempt.
@@ -69,23 +79,51 @@ public struct AkanaService: DeletionService {
             return Verdict.standard(for: response, problem: problem).hinted(
                 "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address")
         case 401, 403:
-            let login = "`offboard akana login --base-url \(baseURL) --email <you>`"
-            let hint = if credentials.csrfToken == nil {
-                "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
-            } else if response.status == 403 {
-                "the account may lack the site admin role that deleting users needs, or the session expired — run \(login) as a site admin"
-            } else {
-                "session missing or expired — run \(login)"
-            }
-            var verdict = Verdict.standard(for: response, problem: problem).hinted(hint)
-            verdict.error?.kind = .unauthorized
-            return verdict
+            return refusal(response, problem: problem, roleNeededFor: "deleting users")
         case 404:
             return Verdict.standard(for: response, problem: problem).hinted(
                 "no such user in tenant \(credentials.tenant); --ignore-not-found counts this as success")
         default:
             return .standard(for: response, problem: problem)
         }
+    }
+
+    /// `GET /api/users/{UserID}`: 200 with the User object, 404 for none. A deleted user is gone
+    /// (404): the platform keeps no deleted state to show.
+    public func lookup(_ response: HTTPResponse, id: String, problem: Problem?) -> Lookup {
+        switch response.status {
+        case 200:
+            guard let json = JSONValue.parse(response.body), case .object = json else {
+                return .failed(.failed(.unexpectedResponse, "unexpected answer: HTTP 200 without a User object"))
+            }
+            let name = [json["FirstName"]?.stringValue, json["LastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+            var status = json["State"]?.stringValue
+            if case .bool(true)? = json["Disabled"] { status = (status.map { "\($0), " } ?? "") + "disabled" }
+            return .found(UserRecord(json: json, name: name.isEmpty ? json["UserName"]?.stringValue : name.joined(separator: " "),
+                                     email: json["Email"]?.stringValue, status: status))
+        case 401, 403:
+            return .failed(refusal(response, problem: problem, roleNeededFor: "reading other users"))
+        case 404:
+            return .notFound(Verdict.standard(for: response, problem: problem).hinted("no such user in tenant \(credentials.tenant)"))
+        default:
+            return .failed(.standard(for: response, problem: problem))
+        }
+    }
+
+    /// A 401 or 403: the session, the CSRF token or the account's role. Either way the same for
+    /// every ID, so it stops a batch (`unauthorized`).
+    private func refusal(_ response: HTTPResponse, problem: Problem?, roleNeededFor task: String) -> Verdict {
+        let login = "`offboard akana login --base-url \(baseURL) --email <you>`"
+        let hint = if credentials.csrfToken == nil {
+            "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
+        } else if response.status == 403 {
+            "the account may lack the site admin role that \(task) needs, or the session expired — run \(login) as a site admin"
+        } else {
+            "session missing or expired — run \(login)"
+        }
+        var verdict = Verdict.standard(for: response, problem: problem).hinted(hint)
+        verdict.error?.kind = .unauthorized
+        return verdict
     }
 }
 

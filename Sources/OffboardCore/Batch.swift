@@ -113,17 +113,34 @@ public struct Batch: Sendable {
         Handoff.wait { deliver in start(ids, journal: journal, stop: stop, emit: emit, done: deliver) }
     }
 
+    /// Looks every user up (`show`) instead of deleting: no journal, nothing changed.
+    public func lookUp(_ ids: IDList, stop: StopRequest = StopRequest(), emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
+        Handoff.wait { deliver in startLookUps(ids, stop: stop, emit: emit, done: deliver) }
+    }
+
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
     public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
                       emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
-        let scheduler = BatchScheduler(
-            ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal, stop: stop,
-            random: random(), emit: emit, done: done
-        ) { [service, settings] index, prior, started in
+        schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings] index, prior, started in
             DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                          ignoreNotFound: settings.ignoreNotFound, earlierResultUnknown: settings.rerun || prior == .unknown,
-                         started: started)
+                         dryRun: settings.dryRun, started: started)
         }
+    }
+
+    /// `lookUp`, returning at once; `done` gets the summary on the transport's thread.
+    public func startLookUps(_ ids: IDList, stop: StopRequest = StopRequest(), emit: @escaping (DeletionResult) -> Void,
+                             done: @escaping (BatchSummary) -> Void) {
+        schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings] index, _, started in
+            LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry, started: started)
+        }
+    }
+
+    private func schedule<Plan: IDPlan>(_ ids: IDList, journal: Journal?, stop: StopRequest, emit: @escaping (DeletionResult) -> Void,
+                                        done: @escaping (BatchSummary) -> Void,
+                                        makePlan: @escaping BatchScheduler<Plan>.MakePlan) {
+        let scheduler = BatchScheduler(ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
+                                       stop: stop, random: random(), emit: emit, done: done, makePlan: makePlan)
         transport.execute { scheduler.scheduleFill() }
     }
 }

@@ -7,6 +7,7 @@ struct SchedulerLimits {
     /// New IDs started per second at most; 0 for no cap.
     var rate: Double
     var transfer: TransferOptions
+    /// Nothing is sent, so the journal is only read, never written.
     var dryRun: Bool
 }
 
@@ -113,8 +114,9 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
                 next += 1
                 continue
             }
-            if limits.dryRun {
-                record(makePlan(index, prior, transport.now).dryRunResult())
+            let plan = makePlan(index, prior, transport.now)
+            if let known = plan.knownResult {
+                record(known)
                 next += 1
                 continue
             }
@@ -126,7 +128,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
                 }
                 nextStart = max(now, nextStart) + .seconds(1.0 / limits.rate)
             }
-            starting.append(Entry(index: index, plan: makePlan(index, prior, transport.now)))
+            starting.append(Entry(index: index, plan: plan))
             next += 1
         }
         if let reason = summary.stopReason {

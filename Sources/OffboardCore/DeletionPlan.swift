@@ -7,74 +7,58 @@ public struct DeletionPlan: IDPlan {
     let service: any DeletionService
     let id: String
     let line: Int?
-    let retry: RetryPolicy
     let ignoreNotFound: Bool
+    let dryRun: Bool
     let started: ContinuousClock.Instant
-    /// Requests sent so far, libcurl's own re-sends included.
-    private var attempts = 0
+    private var retries: RetryBudget
     /// An earlier attempt may have been applied (no answer, timeout, 5xx), or `--rerun`.
     private var earlierResultUnknown: Bool
 
     /// - Parameter earlierResultUnknown: `--rerun`, or a journal whose last word on this ID was
     ///   `pending` or a result that may have been applied.
+    ///   - dryRun: nothing is sent; the result lists the request that would be.
     public init(service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, ignoreNotFound: Bool,
-                earlierResultUnknown: Bool, started: ContinuousClock.Instant) {
+                earlierResultUnknown: Bool, dryRun: Bool, started: ContinuousClock.Instant) {
         self.service = service
         self.id = id
         self.line = line
-        self.retry = retry
         self.ignoreNotFound = ignoreNotFound
+        self.dryRun = dryRun
         self.earlierResultUnknown = earlierResultUnknown
         self.started = started
+        retries = RetryBudget(retry)
         request = service.deleteRequest(for: id)
     }
 
     public mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
                               random: inout any RandomNumberGenerator) -> PlanStep {
-        var verdict: Verdict
-        var status: Int?
+        let answer = AnswerFacts(outcome)
+        retries.count(answer)
+        // libcurl may have re-sent the request on a fresh connection: all but the last copy had
+        // an unknown result.
+        earlierResultUnknown = earlierResultUnknown || answer.requestsSent > 1
         var problem: Problem?
-        var retryAfter: String?
-        let transient: Bool
-        let resultUnknown: Bool
+        var verdict: Verdict
         switch outcome {
         case .success(let response):
-            // libcurl may have re-sent the request on a fresh connection: each copy is an
-            // attempt, and all but the last had an unknown result.
-            attempts += response.requestsSent
-            earlierResultUnknown = earlierResultUnknown || response.requestsSent > 1
-            status = response.status
             problem = Problem.from(response)
-            retryAfter = response.header("Retry-After")
-            transient = service.isTransient(status: response.status)
-            resultUnknown = response.status >= 500
             verdict = service.verdict(for: response, id: id, problem: problem, earlierResultUnknown: earlierResultUnknown)
         case .failure(let error):
-            attempts += error.requestsSent
-            status = error.status
-            transient = error.kind == .connection || error.kind == .timeout
-            resultUnknown = error.mayHaveReachedServer
             verdict = .forTransportError(error)
         }
-        var retryWait: Duration?
-        if transient {
-            switch retry.decide(retriesSoFar: attempts - 1, retryAfter: retryAfter, random: &random) {
-            case .retry(let wait): retryWait = wait
-            case .stop(let reason?): verdict.error?.message += "; not retried: \(reason)"
-            case .stop(nil): break
-            }
-        }
+        let retryWait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &verdict, random: &random)
         if verdict.outcome == .notFound, ignoreNotFound {
             verdict.error = nil
         }
-        let result = DeletionResult(service: service.name, id: id, line: line, verdict: verdict, status: status,
-                                    attempts: attempts, duration: now - started, problem: problem)
+        let result = DeletionResult(service: service.name, id: id, line: line, verdict: verdict, status: answer.status,
+                                    attempts: retries.attempts, duration: now - started, problem: problem)
         guard let retryWait else { return .finished(result) }
-        earlierResultUnknown = earlierResultUnknown || resultUnknown
+        earlierResultUnknown = earlierResultUnknown || answer.resultUnknown
         return .retry(after: retryWait, result: result)
     }
 
-    public func dryRunResult() -> DeletionResult {
+    public var knownResult: DeletionResult? {
+        guard dryRun else { return nil }
         var shown = request
         let redaction = service.redaction
         shown.headers = shown.headers.map { HTTPHeader($0.name, redaction.headerValue(name: $0.name, value: $0.value)) }

@@ -14,6 +14,10 @@ public protocol DeletionService: Sendable {
     /// The shapes of this service's secrets, for traces and dry runs.
     var redaction: Redaction { get }
     func deleteRequest(for id: String) -> HTTPRequest
+    /// The read-only look-up of one user.
+    func lookupRequest(for id: String) -> HTTPRequest
+    /// Reads the answer to `lookupRequest`.
+    func lookup(_ response: HTTPResponse, id: String, problem: Problem?) -> Lookup
     /// Statuses worth another attempt (429, 502, 503, 504 unless the service says otherwise).
     func isTransient(status: Int) -> Bool
     /// - Parameter earlierResultUnknown: an earlier attempt for this ID may have been applied

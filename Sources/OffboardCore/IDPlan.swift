@@ -13,8 +13,12 @@ public protocol IDPlan: Sendable {
     ///   - random: for backoff jitter.
     mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
                        random: inout any RandomNumberGenerator) -> PlanStep
-    /// What a dry run reports instead of sending anything.
-    func dryRunResult() -> DeletionResult
+    /// The ID's result when it is known without sending anything (a dry run's listing).
+    var knownResult: DeletionResult? { get }
+}
+
+extension IDPlan {
+    public var knownResult: DeletionResult? { nil }
 }
 
 /// What a plan asks of the scheduler after an answer.

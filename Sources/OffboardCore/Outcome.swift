@@ -1,7 +1,9 @@
 import HTTPCore
 
-/// How one deletion ended (the `outcome` field of the output).
+/// How one ID ended (the `outcome` field of the output).
 public enum Outcome: String, Sendable, Equatable {
+    /// A look-up found the user (`show`).
+    case found
     case deleted
     case alreadyDeleted = "already_deleted"
     case notFound = "not_found"
@@ -75,6 +77,8 @@ public struct DeletionResult: Sendable, Equatable {
     public var problem: Problem?
     /// For dry runs: the request that would have been sent, credentials redacted.
     public var request: HTTPRequest?
+    /// The user a look-up found.
+    public var user: UserRecord?
 
     public init(service: String, id: String, line: Int?, verdict: Verdict, status: Int? = nil, attempts: Int = 0,
                 duration: Duration = .zero, problem: Problem? = nil, request: HTTPRequest? = nil) {
@@ -107,6 +111,7 @@ extension DeletionResult {
             ("attempts", .number(String(attempts))),
             ("durationMs", .number(String(duration.milliseconds))),
         ]
+        if let user { members.append(("user", user.json)) }
         if let error {
             var errorMembers: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
             if let hint = error.hint { errorMembers.append(("hint", .string(hint))) }

@@ -65,6 +65,9 @@ public final class HumanRenderer: ResultRenderer {
         let console = self.console
         let paint = { (text: String) in console.paint(text, .green, on: console.colorOnStdout) }
         switch result.outcome {
+        case .found:
+            guard let user = result.user else { return }
+            console.out(HumanRenderer.userLine(result.id, user) + place)
         case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")
         case .alreadyDeleted: console.out("\(paint("already deleted")) \(result.id)\(place)")
         case .notFound: console.out("not found \(result.id)\(place) (ignored: --ignore-not-found)")
@@ -75,6 +78,14 @@ public final class HumanRenderer: ResultRenderer {
             for header in request.headers { console.out("  \(header.name): \(header.value)") }
         case .failed: break
         }
+    }
+
+    /// `<id>  <name>  <email>  <status>`, and when the service soft-deleted it `  deleted <when>`;
+    /// `-` for a field the service did not send. Server text, so made safe for the terminal.
+    static func userLine(_ id: String, _ user: UserRecord) -> String {
+        var fields = [id] + [user.name, user.email, user.status].map { terminalSafe($0 ?? "-") }
+        if let deletedAt = user.deletedAt { fields.append("deleted \(terminalSafe(deletedAt))") }
+        return fields.joined(separator: "  ")
     }
 
     private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
@@ -125,7 +136,7 @@ public final class HumanRenderer: ResultRenderer {
     /// `3 deleted, 1 already deleted, 1 failed of 5 in 1.2 s (torii, test environment)`.
     public static func summaryLine(_ summary: BatchSummary, scope: String) -> String {
         let order: [(Outcome, String)] = [
-            (.deleted, "deleted"), (.alreadyDeleted, "already deleted"), (.notFound, "not found"),
+            (.found, "found"), (.deleted, "deleted"), (.alreadyDeleted, "already deleted"), (.notFound, "not found"),
             (.skipped, "skipped"), (.wouldDelete, "would be deleted"), (.failed, "failed"),
         ]
         var parts = order.compactMap { outcome, words in

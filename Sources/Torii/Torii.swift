@@ -51,10 +51,55 @@ public struct ToriiService: DeletionService {
     public var redaction: Redaction { ToriiService.redaction }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
-        HTTPRequest(method: "DELETE", url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [
+        userRequest("DELETE", id)
+    }
+
+    public func lookupRequest(for id: String) -> HTTPRequest {
+        userRequest("GET", id)
+    }
+
+    private func userRequest(_ method: String, _ id: String) -> HTTPRequest {
+        HTTPRequest(method: method, url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [
             HTTPHeader("Authorization", "Bearer \(secretKey)"),
             HTTPHeader("Accept", "application/json, application/problem+json"),
         ])
+    }
+
+    /// `GET /users/{id}`: 200 with the user (`status: deleted` or `deletedAt` for a soft-deleted
+    /// one), 403 for a user of the other environment, 404 for none.
+    public func lookup(_ response: HTTPResponse, id: String, problem: Problem?) -> Lookup {
+        switch response.status {
+        case 200:
+            guard let user = ToriiService.user(in: response) else {
+                return .failed(.failed(.unexpectedResponse, "unexpected answer: HTTP 200 without a user object"))
+            }
+            return .found(user)
+        case 403:
+            return .failed(Verdict.standard(for: response, problem: problem).hinted(
+                "the user belongs to another environment than the key (\(environment.rawValue))"))
+        case 401:
+            return .failed(Verdict.standard(for: response, problem: problem).hinted(credentialsHint))
+        case 404:
+            return .notFound(Verdict.standard(for: response, problem: problem).hinted(
+                "no user with this ID in the \(environment.rawValue) environment"))
+        default:
+            return .failed(.standard(for: response, problem: problem))
+        }
+    }
+
+    /// A ServerUserResponse: `name` (else `firstName lastName`), `email`, `status`, `deletedAt`.
+    static func user(in response: HTTPResponse) -> UserRecord? {
+        guard let json = JSONValue.parse(response.body), case .object = json else { return nil }
+        let parts = [json["firstName"]?.stringValue, json["lastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
+        let name = json["name"]?.stringValue ?? (parts.isEmpty ? nil : parts.joined(separator: " "))
+        let status = json["status"]?.stringValue
+        let deletedAt = json["deletedAt"]?.stringValue
+        return UserRecord(json: json, name: name, email: json["email"]?.stringValue, status: status, deletedAt: deletedAt,
+                          isDeleted: status == "deleted" || deletedAt != nil)
+    }
+
+    private var credentialsHint: String {
+        "check TORII_SECRET_KEY (or --secret-key-file): the key was missing, revoked or mistyped"
     }
 
     public func verdict(for response: HTTPResponse, id: String, problem: Problem?, earlierResultUnknown: Bool) -> Verdict {
@@ -69,8 +114,7 @@ public struct ToriiService: DeletionService {
             return Verdict.standard(for: response, problem: problem).hinted(
                 "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — if so, run again with --rerun to count it as already deleted")
         case 401:
-            return Verdict.standard(for: response, problem: problem).hinted(
-                "check TORII_SECRET_KEY (or --secret-key-file): the key was missing, revoked or mistyped")
+            return Verdict.standard(for: response, problem: problem).hinted(credentialsHint)
         case 404:
             return Verdict.standard(for: response, problem: problem).hinted(
                 "no user with this ID in the \(environment.rawValue) environment; --ignore-not-found counts this as success")

@@ -217,10 +217,6 @@ import Torii
             guard steps.isEmpty else { return .send }
             return .finished(DeletionResult(service: "plan", id: id, line: nil, verdict: Verdict(outcome: .deleted)))
         }
-
-        func dryRunResult() -> DeletionResult {
-            DeletionResult(service: "plan", id: id, line: nil, verdict: Verdict(outcome: .wouldDelete))
-        }
     }
 
     @Test func aPlanOfSeveralRequestsKeepsItsSlotUntilItIsDone() throws {
