@@ -36,16 +36,17 @@ public struct AkanaService: DeletionService {
     public var redaction: Redaction { AkanaService.redaction }
 
     public func deleteRequest(for id: String) -> HTTPRequest {
-        userRequest("DELETE", id, accept: "text/plain")
+        request("DELETE", path: "users/\(percentEncodePathSegment(id))", accept: "text/plain")
     }
 
     /// The CSRF header is by default not needed for a GET; it is sent anyway, as for the DELETE,
     /// so a platform that asks for it everywhere answers the same.
     public func lookupRequest(for id: String) -> HTTPRequest {
-        userRequest("GET", id, accept: "application/json")
+        request("GET", path: "users/\(percentEncodePathSegment(id))", accept: "application/json")
     }
 
-    private func userRequest(_ method: String, _ id: String, accept: String) -> HTTPRequest {
+    /// A request to `{base}/api/{path}` with the session's cookies and CSRF header.
+    private func request(_ method: String, path: String, accept: String) -> HTTPRequest {
         let tenant = credentials.tenant
         var cookie = "AtmoAuthToken_\(tenant)=\(credentials.authToken)"
         var headers = [HTTPHeader("Accept", accept)]
@@ -54,7 +55,7 @@ public struct AkanaService: DeletionService {
             headers.append(HTTPHeader("X-Csrf-Token_\(tenant)", csrf))
         }
         headers.append(HTTPHeader("Cookie", cookie))
-        return HTTPRequest(method: method, url: "\(baseURL)/api/users/\(percentEncodePathSegment(id))", headers: headers)
+        return HTTPRequest(method: method, url: "\(baseURL)/api/\(path)", headers: headers)
     }
 
     /// Akana documents 500 as "an error occurred processing the call": worth another attempt.
@@ -108,6 +109,31 @@ public struct AkanaService: DeletionService {
         default:
             return .failed(.standard(for: response, problem: problem))
         }
+    }
+
+    /// The platform keeps nothing of a deleted user: a look-up's 404 is "already deleted" as far
+    /// as a check before the DELETE can tell.
+    public func verdictBeforeDelete(_ lookup: Lookup) -> Verdict? {
+        switch lookup {
+        case .found: nil
+        case .notFound: Verdict(outcome: .alreadyDeleted)
+        case .failed(let verdict): verdict
+        }
+    }
+
+    /// `GET /api/login` (getLoginStatus): the platform answers it with a JSON login status,
+    /// whatever users it holds. Documented by name only; offboard assumes a JSON object.
+    public var probeRequest: HTTPRequest {
+        request("GET", path: "login", accept: "application/json")
+    }
+
+    public func isOwnAnswer(toProbe response: HTTPResponse) -> Bool {
+        guard response.status == 200, case .object? = JSONValue.parse(response.body) else { return false }
+        return true
+    }
+
+    public func wrongBaseURLMessage(evidence: String) -> String {
+        "this base URL does not answer like an Akana platform's API (\(evidence)) — does it already include /api? Give the portal's address, e.g. https://developer.acme.com"
     }
 
     /// A 401 or 403: the session, the CSRF token or the account's role. Either way the same for

@@ -13,10 +13,12 @@ public struct BatchSettings: Sendable {
     public var ignoreNotFound: Bool
     public var transfer: TransferOptions
     public var dryRun: Bool
+    /// `--verify`: a look-up after each success shows the user gone.
+    public var verify: Bool
 
     public init(concurrency: Int = 4, rate: Double = 0, retry: RetryPolicy = RetryPolicy(maxRetries: 3),
                 rerun: Bool = false, ignoreNotFound: Bool = false, transfer: TransferOptions = TransferOptions(),
-                dryRun: Bool = false) {
+                dryRun: Bool = false, verify: Bool = false) {
         self.concurrency = concurrency
         self.rate = rate
         self.retry = retry
@@ -24,6 +26,7 @@ public struct BatchSettings: Sendable {
         self.ignoreNotFound = ignoreNotFound
         self.transfer = transfer
         self.dryRun = dryRun
+        self.verify = verify
     }
 }
 
@@ -92,6 +95,9 @@ public struct Batch: Sendable {
     public let service: any DeletionService
     public let settings: BatchSettings
     public let transport: any Transport
+    /// Whether the base URL has shown itself to be the API's: shared by the runs of this batch,
+    /// so a check's look-ups spare the deletions' probe.
+    public let baseURLCheck = BaseURLCheck()
     /// Backoff jitter; the tests pass one that always draws the same.
     private let random: @Sendable () -> any RandomNumberGenerator
 
@@ -108,9 +114,10 @@ public struct Batch: Sendable {
     ///   - stop: set by Ctrl-C; no new deletions start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
     /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
-    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+    ///   - checked: `--check`'s verdicts, by ID index, for IDs that get no DELETE.
+    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: Verdict] = [:],
                     emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
-        Handoff.wait { deliver in start(ids, journal: journal, stop: stop, emit: emit, done: deliver) }
+        Handoff.wait { deliver in start(ids, journal: journal, stop: stop, checked: checked, emit: emit, done: deliver) }
     }
 
     /// Looks every user up (`show`) instead of deleting: no journal, nothing changed.
@@ -119,20 +126,22 @@ public struct Batch: Sendable {
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
-    public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+    public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: Verdict] = [:],
                       emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
-        schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings] index, prior, started in
-            DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
-                         ignoreNotFound: settings.ignoreNotFound, earlierResultUnknown: settings.rerun || prior == .unknown,
-                         dryRun: settings.dryRun, started: started)
+        schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
+            let options = DeletionPlanOptions(retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
+                                              verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
+            return DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
+                                earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
         }
     }
 
     /// `lookUp`, returning at once; `done` gets the summary on the transport's thread.
     public func startLookUps(_ ids: IDList, stop: StopRequest = StopRequest(), emit: @escaping (DeletionResult) -> Void,
                              done: @escaping (BatchSummary) -> Void) {
-        schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings] index, _, started in
-            LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry, started: started)
+        schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
+            LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
+                       baseURL: baseURLCheck, started: started)
         }
     }
 

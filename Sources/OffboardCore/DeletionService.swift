@@ -23,11 +23,66 @@ public protocol DeletionService: Sendable {
     /// - Parameter earlierResultUnknown: an earlier attempt for this ID may have been applied
     ///   (no answer, timeout, 5xx), or `--rerun` says an earlier run may have deleted it.
     func verdict(for response: HTTPResponse, id: String, problem: Problem?, earlierResultUnknown: Bool) -> Verdict
+
+    /// Whether an answer to a DELETE can mean two things that a look-up of the user tells apart
+    /// (Torii's 403 after an attempt whose result is unknown: a repeated delete, or a user of the
+    /// other environment). The answer is then never guessed: `settle` reads the look-up.
+    func isAmbiguous(_ response: HTTPResponse, earlierResultUnknown: Bool) -> Bool
+    /// The verdict on an ambiguous DELETE answer (`verdict` is what the answer alone says), from
+    /// the look-up sent after it.
+    func settle(_ verdict: Verdict, by lookup: Lookup) -> Verdict
+    /// `--check`: what a look-up before the DELETE settles without sending it (already deleted,
+    /// no such user, another environment); nil when the DELETE should go.
+    func verdictBeforeDelete(_ lookup: Lookup) -> Verdict?
+
+    /// A read-only request that this API answers in a known shape whatever users it holds, sent
+    /// after a run's first 404 so that a base URL which is not the API's never passes for "no
+    /// such user".
+    var probeRequest: HTTPRequest { get }
+    /// Whether the answer to `probeRequest` came from this API.
+    func isOwnAnswer(toProbe response: HTTPResponse) -> Bool
+    /// Why a base URL whose probe failed is not the API's, with `evidence` (what it answered),
+    /// naming the likely mistake and the fix.
+    func wrongBaseURLMessage(evidence: String) -> String
 }
 
 extension DeletionService {
     public func isTransient(status: Int) -> Bool {
         [429, 502, 503, 504].contains(status)
+    }
+
+    public func isAmbiguous(_ response: HTTPResponse, earlierResultUnknown: Bool) -> Bool { false }
+
+    public func settle(_ verdict: Verdict, by lookup: Lookup) -> Verdict { verdict }
+
+    /// A user the service shows as deleted is already deleted; a user found otherwise gets its
+    /// DELETE; no user, or a refusal, is the look-up's own verdict.
+    public func verdictBeforeDelete(_ lookup: Lookup) -> Verdict? {
+        switch lookup {
+        case .found(let user): user.isDeleted ? Verdict(outcome: .alreadyDeleted) : nil
+        case .notFound(let verdict), .failed(let verdict): verdict
+        }
+    }
+
+    /// `--verify`: a look-up after the DELETE shows the user gone (soft-deleted, or no more).
+    public func showsDeleted(_ lookup: Lookup) -> Bool {
+        switch lookup {
+        case .found(let user): user.isDeleted
+        case .notFound: true
+        case .failed: false
+        }
+    }
+
+    /// Reads the answer to `lookupRequest`, a transfer that got none included.
+    func lookup(_ outcome: Result<HTTPResponse, TransportError>, id: String) -> (Lookup, Problem?) {
+        switch outcome {
+        case .success(let response):
+            // A user object is no problem, even with a `status` member.
+            let problem = response.status >= 400 ? Problem.from(response) : nil
+            return (lookup(response, id: id, problem: problem), problem)
+        case .failure(let error):
+            return (.failed(.forTransportError(error)), nil)
+        }
     }
 }
 

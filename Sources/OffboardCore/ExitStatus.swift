@@ -29,7 +29,7 @@ public enum ExitStatus: Int32, Sendable, Comparable {
         case .configuration: return .configuration
         case .connection, .serverError, .tls: return .unavailable
         case .timeout, .rateLimited: return .temporary
-        case .forbidden, .notFound, .badRequest, .unexpectedResponse: return .refused
+        case .forbidden, .notFound, .badRequest, .unexpectedResponse, .notVerified: return .refused
         case .notAttempted: return .success  // the reason it was not attempted decides
         }
     }

@@ -33,19 +33,25 @@ public enum Lookup: Sendable, Equatable {
     case failed(Verdict)
 }
 
-/// A GET of one user, sent again while its failure is transient: `show`'s plan.
+/// A GET of one user, sent again while its failure is transient: `show`'s plan, and `--check`'s.
+/// A run's first 404 is double-checked with the service's probe, as a DELETE's is.
 public struct LookupPlan: IDPlan {
-    public let request: HTTPRequest
+    public private(set) var request: HTTPRequest
     let service: any DeletionService
     let id: String
     let line: Int?
+    let baseURL: BaseURLCheck
     let started: ContinuousClock.Instant
     private var retries: RetryBudget
+    /// The look-up's not-found result, while the probe decides whether it stands.
+    private var notFound: DeletionResult?
 
-    public init(service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, started: ContinuousClock.Instant) {
+    public init(service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, baseURL: BaseURLCheck,
+                started: ContinuousClock.Instant) {
         self.service = service
         self.id = id
         self.line = line
+        self.baseURL = baseURL
         self.started = started
         retries = RetryBudget(retry)
         request = service.lookupRequest(for: id)
@@ -55,28 +61,26 @@ public struct LookupPlan: IDPlan {
                               random: inout any RandomNumberGenerator) -> PlanStep {
         let answer = AnswerFacts(outcome)
         retries.count(answer)
-        var problem: Problem?
-        var user: UserRecord?
-        var verdict: Verdict
-        switch outcome {
-        case .success(let response):
-            // A user object is no problem, even with a `status` member.
-            problem = response.status >= 400 ? Problem.from(response) : nil
-            switch service.lookup(response, id: id, problem: problem) {
-            case .found(let record):
-                user = record
-                verdict = Verdict(outcome: .found)
-            case .notFound(let reading), .failed(let reading):
-                verdict = reading
+        var result: DeletionResult
+        if let notFound {
+            result = baseURL.conclude(outcome, for: notFound, service: service)
+        } else {
+            let (lookup, problem) = service.lookup(outcome, id: id)
+            result = DeletionResult(service: service.name, id: id, line: line, verdict: Verdict(outcome: .found),
+                                    status: answer.status, attempts: retries.attempts, duration: now - started, problem: problem)
+            switch lookup {
+            case .found(let user): result.user = user
+            case .notFound(let verdict), .failed(let verdict): result.verdict = verdict
             }
-        case .failure(let error):
-            verdict = .forTransportError(error)
         }
-        let retryWait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &verdict, random: &random)
-        var result = DeletionResult(service: service.name, id: id, line: line, verdict: verdict, status: answer.status,
-                                    attempts: retries.attempts, duration: now - started, problem: problem)
-        result.user = user
-        guard let retryWait else { return .finished(result) }
-        return .retry(after: retryWait, result: result)
+        if let wait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, random: &random) {
+            return .retry(after: wait, result: result)
+        }
+        if notFound == nil, result.outcome == .notFound, !baseURL.confirmed {
+            notFound = result
+            request = service.probeRequest
+            return .send
+        }
+        return .finished(result)
     }
 }

@@ -25,8 +25,11 @@ public enum ErrorKind: String, Sendable, Equatable {
     case tls
     case unexpectedResponse = "unexpected_response"
     case notAttempted = "not_attempted"
-    /// A local setting made the transfer impossible (e.g. an unreadable CA file).
+    /// A local setting made the transfer impossible (e.g. an unreadable CA file), or the base
+    /// URL is not the API's.
     case configuration
+    /// `--verify`: the DELETE succeeded, but a look-up after it does not show the user gone.
+    case notVerified = "not_verified"
 }
 
 public struct Failure: Sendable, Equatable {
@@ -79,6 +82,8 @@ public struct DeletionResult: Sendable, Equatable {
     public var request: HTTPRequest?
     /// The user a look-up found.
     public var user: UserRecord?
+    /// `--verify`: a look-up after the DELETE showed the user gone.
+    public var verified: Bool?
 
     public init(service: String, id: String, line: Int?, verdict: Verdict, status: Int? = nil, attempts: Int = 0,
                 duration: Duration = .zero, problem: Problem? = nil, request: HTTPRequest? = nil) {
@@ -112,6 +117,7 @@ extension DeletionResult {
             ("durationMs", .number(String(duration.milliseconds))),
         ]
         if let user { members.append(("user", user.json)) }
+        if let verified { members.append(("verified", .bool(verified))) }
         if let error {
             var errorMembers: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
             if let hint = error.hint { errorMembers.append(("hint", .string(hint))) }

@@ -87,6 +87,43 @@ public struct ToriiService: DeletionService {
         }
     }
 
+    /// Torii documents 403 for a repeated DELETE and for a user of the other environment, with no
+    /// `type` that tells them apart. Where a repeat is likely, a look-up does.
+    public func isAmbiguous(_ response: HTTPResponse, earlierResultUnknown: Bool) -> Bool {
+        response.status == 403 && earlierResultUnknown
+    }
+
+    public func settle(_ verdict: Verdict, by lookup: Lookup) -> Verdict {
+        if case .found(let user) = lookup, user.isDeleted { return Verdict(outcome: .alreadyDeleted) }
+        let message = switch lookup {
+        case .found(let user):
+            "the server refused the DELETE (HTTP 403), and a look-up shows the user is not deleted (status \(user.status.map(terminalSafe) ?? "not given"))"
+        case .failed(let reading) where reading.error?.kind == .forbidden:
+            "the user belongs to the other environment: the key (\(environment.rawValue)) may neither delete nor read it (HTTP 403)"
+        case .notFound(let reading), .failed(let reading):
+            "the server refused the DELETE (HTTP 403), and the look-up that tells a repeated delete from a user of the other environment failed: \(reading.error?.message ?? "no answer")"
+        }
+        return .failed(.forbidden, message, hint: "check that the key's environment (\(environment.rawValue)) is the user's")
+    }
+
+    /// `POST /users/search?limit=1`: the API answers it with `items` whatever users it holds.
+    public var probeRequest: HTTPRequest {
+        HTTPRequest(method: "POST", url: "\(baseURL)/api/server/v1/users/search?limit=1", headers: [
+            HTTPHeader("Authorization", "Bearer \(secretKey)"),
+            HTTPHeader("Accept", "application/json, application/problem+json"),
+            HTTPHeader("Content-Type", "application/json"),
+        ], body: Array("{}".utf8))
+    }
+
+    public func isOwnAnswer(toProbe response: HTTPResponse) -> Bool {
+        guard response.status == 200, case .array? = JSONValue.parse(response.body)?["items"] else { return false }
+        return true
+    }
+
+    public func wrongBaseURLMessage(evidence: String) -> String {
+        "this base URL does not answer like the Torii API (\(evidence)) — does it already include /api/server/v1? Give the address without it, e.g. \(ToriiService.defaultBaseURL)"
+    }
+
     /// A ServerUserResponse: `name` (else `firstName lastName`), `email`, `status`, `deletedAt`.
     static func user(in response: HTTPResponse) -> UserRecord? {
         guard let json = JSONValue.parse(response.body), case .object = json else { return nil }
@@ -106,13 +143,11 @@ public struct ToriiService: DeletionService {
         switch response.status {
         case 204:
             return Verdict(outcome: .deleted)
-        case 403 where earlierResultUnknown:
-            // The vendor documents a repeated DELETE as 403: after an attempt whose result is
-            // unknown (or with --rerun), that is the confirmation.
-            return Verdict(outcome: .alreadyDeleted)
         case 403:
+            // After an attempt whose result is unknown (or with --rerun) the plan settles this
+            // with a look-up (`isAmbiguous`); alone, it cannot tell which of the two it is.
             return Verdict.standard(for: response, problem: problem).hinted(
-                "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — if so, run again with --rerun to count it as already deleted")
+                "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — run again with --rerun: a look-up then tells which")
         case 401:
             return Verdict.standard(for: response, problem: problem).hinted(credentialsHint)
         case 404:

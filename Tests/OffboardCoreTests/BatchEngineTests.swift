@@ -128,9 +128,12 @@ import Torii
     @Test func aSilentResendIsAnAttemptWhoseResultIsUnknown() throws {
         let id = Self.ids(1)[0]
         // libcurl sent the DELETE twice (a reused connection died): Torii's 403 to the second
-        // copy confirms that the first one deleted the user.
-        let transport = FakeTransport { _, _ in .status(403, requestsSent: 2) }
+        // copy may mean the first one deleted the user, and the look-up it calls for says so.
+        let transport = FakeTransport { request, _ in
+            request.method == "DELETE" ? .status(403, requestsSent: 2) : .json(200, #"{"status":"deleted"}"#)
+        }
         let run = try Self.run([id], on: transport)
+        #expect(transport.sent.map(\.request.method) == ["DELETE", "GET"])
         #expect(run.result(id)?.outcome == .alreadyDeleted)
         #expect(run.result(id)?.attempts == 2)
         #expect(run.summary?.exitStatus == .success)

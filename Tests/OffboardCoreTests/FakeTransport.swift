@@ -13,6 +13,11 @@ final class FakeTransport: Transport, @unchecked Sendable {
                            after latency: Duration = .zero) -> Answer {
             Answer(result: .success(HTTPResponse(status: status, headers: headers, requestsSent: requestsSent)), latency: latency)
         }
+
+        static func json(_ status: Int, _ body: String, after latency: Duration = .zero) -> Answer {
+            let response = HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+            return Answer(result: .success(response), latency: latency)
+        }
     }
 
     /// A request as it went out, with the virtual time it went out at.

@@ -90,7 +90,7 @@ import Testing
         let body = #"{"name":"Ada Lovelace","email":"ada@example.com","status":"active"}"#
         let transport = FakeTransport { request, earlier in
             #expect(request.method == "GET")
-            return earlier == 0 ? .status(503) : FakeTransport.Answer(result: .success(Self.json(200, body)), latency: .zero)
+            return earlier == 0 ? .status(503) : .json(200, body)
         }
         let (ids, _) = try IDReader.read(arguments: [Self.toriiID], file: nil, format: ToriiIDFormat())
         let batch = Batch(service: Self.torii, settings: BatchSettings(), transport: transport, random: { FixedRandom.lowest })

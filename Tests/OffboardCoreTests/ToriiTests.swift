@@ -58,7 +58,10 @@ import Testing
 
     @Test func mapsEveryRowOfTheContractTable() {
         #expect(verdict(204) == Verdict(outcome: .deleted))
-        #expect(verdict(403, unknown: true) == Verdict(outcome: .alreadyDeleted))
+        // A 403 that may answer a repeated delete is settled by a look-up, never guessed.
+        #expect(service.isAmbiguous(HTTPResponse(status: 403), earlierResultUnknown: true))
+        #expect(!service.isAmbiguous(HTTPResponse(status: 403), earlierResultUnknown: false))
+        #expect(!service.isAmbiguous(HTTPResponse(status: 404), earlierResultUnknown: true))
         let forbidden = verdict(403, body: #"{"title":"Forbidden","detail":"User belongs to a different environment."}"#, type: "application/problem+json")
         #expect(forbidden.outcome == .failed)
         #expect(forbidden.error?.kind == .forbidden)
