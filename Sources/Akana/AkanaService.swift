@@ -100,7 +100,7 @@ public struct AkanaService: DeletionService {
             let name = [json["FirstName"]?.stringValue, json["LastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
             var status = json["State"]?.stringValue
             if case .bool(true)? = json["Disabled"] { status = (status.map { "\($0), " } ?? "") + "disabled" }
-            return .found(UserRecord(json: json, name: name.isEmpty ? json["UserName"]?.stringValue : name.joined(separator: " "),
+            return .found(UserRecord(json: json, id: json["UserID"]?.stringValue, name: name.isEmpty ? json["UserName"]?.stringValue : name.joined(separator: " "),
                                      email: json["Email"]?.stringValue, status: status))
         case 401, 403:
             return .failed(refusal(response, problem: problem, roleNeededFor: "reading other users"))

@@ -30,6 +30,7 @@ public enum ExitStatus: Int32, Sendable, Comparable {
         case .connection, .serverError, .tls: return .unavailable
         case .timeout, .rateLimited: return .temporary
         case .forbidden, .notFound, .badRequest, .unexpectedResponse, .notVerified: return .refused
+        case .ambiguous: return .malformedInput
         case .notAttempted: return .success  // the reason it was not attempted decides
         }
     }

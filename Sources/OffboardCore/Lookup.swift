@@ -5,6 +5,8 @@ import HTTPCore
 public struct UserRecord: Sendable, Equatable {
     /// The whole object, members in the order the server sent them.
     public var json: JSONValue
+    /// The service's ID for the user, as it would be given to `delete`.
+    public var id: String?
     public var name: String?
     public var email: String?
     /// The service's word for the account's state (Torii `status`; Akana `State`, and `disabled`).
@@ -14,8 +16,10 @@ public struct UserRecord: Sendable, Equatable {
     /// The service says the user is deleted (Torii `status: deleted` or `deletedAt` set).
     public var isDeleted: Bool
 
-    public init(json: JSONValue, name: String?, email: String?, status: String?, deletedAt: String? = nil, isDeleted: Bool = false) {
+    public init(json: JSONValue, id: String?, name: String?, email: String?, status: String?, deletedAt: String? = nil,
+                isDeleted: Bool = false) {
         self.json = json
+        self.id = id
         self.name = name
         self.email = email
         self.status = status

@@ -28,6 +28,8 @@ public enum ErrorKind: String, Sendable, Equatable {
     /// A local setting made the transfer impossible (e.g. an unreadable CA file), or the base
     /// URL is not the API's.
     case configuration
+    /// `--by email`: more than one user has that email address; nothing is deleted.
+    case ambiguous
     /// `--verify`: the DELETE succeeded, but a look-up after it does not show the user gone.
     case notVerified = "not_verified"
 }

@@ -2,7 +2,7 @@ import HTTPCore
 import OffboardCore
 
 /// Torii's server API: `DELETE /api/server/v1/users/{userId}` with a Bearer secret key.
-public struct ToriiService: DeletionService {
+public struct ToriiService: UserSearching {
     public static let defaultBaseURL = "https://api.torii.so"
 
     public enum Environment: String, Sendable {
@@ -124,14 +124,41 @@ public struct ToriiService: DeletionService {
         "this base URL does not answer like the Torii API (\(evidence)) — does it already include /api/server/v1? Give the address without it, e.g. \(ToriiService.defaultBaseURL)"
     }
 
+    /// `POST /users/search?limit=100[&cursor=…]` with `{"email": …}`: a case-insensitive
+    /// substring filter, so every page is read and the exact match made here.
+    public func searchRequest(email: String, cursor: String?) -> HTTPRequest {
+        var url = "\(baseURL)/api/server/v1/users/search?limit=100"
+        if let cursor { url += "&cursor=\(percentEncodePathSegment(cursor))" }
+        return HTTPRequest(method: "POST", url: url, headers: [
+            HTTPHeader("Authorization", "Bearer \(secretKey)"),
+            HTTPHeader("Accept", "application/json, application/problem+json"),
+            HTTPHeader("Content-Type", "application/json"),
+        ], body: Array(JSONValue.object([("email", .string(email))]).serialized.utf8))
+    }
+
+    /// `{"items": [ServerUserResponse…], "nextCursor": "…"|null, "hasMore": bool}`.
+    public func searchPage(in response: HTTPResponse) -> (users: [UserRecord], nextCursor: String?)? {
+        guard let page = JSONValue.parse(response.body), case .array(let items)? = page["items"] else { return nil }
+        let users = items.compactMap { item -> UserRecord? in
+            guard case .object = item else { return nil }
+            return ToriiService.user(from: item)
+        }
+        let hasMore = page["hasMore"] == .bool(true)
+        return (users, hasMore ? page["nextCursor"]?.stringValue : nil)
+    }
+
     /// A ServerUserResponse: `name` (else `firstName lastName`), `email`, `status`, `deletedAt`.
     static func user(in response: HTTPResponse) -> UserRecord? {
         guard let json = JSONValue.parse(response.body), case .object = json else { return nil }
+        return user(from: json)
+    }
+
+    static func user(from json: JSONValue) -> UserRecord {
         let parts = [json["firstName"]?.stringValue, json["lastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
         let name = json["name"]?.stringValue ?? (parts.isEmpty ? nil : parts.joined(separator: " "))
         let status = json["status"]?.stringValue
         let deletedAt = json["deletedAt"]?.stringValue
-        return UserRecord(json: json, name: name, email: json["email"]?.stringValue, status: status, deletedAt: deletedAt,
+        return UserRecord(json: json, id: json["id"]?.stringValue, name: name, email: json["email"]?.stringValue, status: status, deletedAt: deletedAt,
                           isDeleted: status == "deleted" || deletedAt != nil)
     }
 

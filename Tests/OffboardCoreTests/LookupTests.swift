@@ -107,3 +107,22 @@ import Testing
         #expect(run.summary?.exitStatus == .success)
     }
 }
+
+@Suite struct ToriiSearchTests {
+    let torii = LookupTests.torii
+
+    @Test func searchesByEmailPageByPage() throws {
+        let first = torii.searchRequest(email: "Ada@Example.com", cursor: nil)
+        #expect(first.method == "POST")
+        #expect(first.url == "http://torii.test/api/server/v1/users/search?limit=100")
+        #expect(first.body.map { String(decoding: $0, as: UTF8.self) } == #"{"email":"Ada@Example.com"}"#)
+        #expect(torii.searchRequest(email: "a@b.c", cursor: "c/2").url.hasSuffix("limit=100&cursor=c%2F2"))
+        let body = #"{"items":[{"id":"u1","email":"ada@example.com","status":"active"},{"id":"u2","email":"ada@example.com.au"}],"nextCursor":"n2","hasMore":true}"#
+        let page = try #require(torii.searchPage(in: LookupTests.json(200, body)))
+        #expect(page.users.map(\.id) == ["u1", "u2"])
+        #expect(page.nextCursor == "n2")
+        let last = try #require(torii.searchPage(in: LookupTests.json(200, #"{"items":[],"nextCursor":"x","hasMore":false}"#)))
+        #expect(last.nextCursor == nil)
+        #expect(torii.searchPage(in: LookupTests.json(200, #"{"users":[]}"#)) == nil)
+    }
+}
