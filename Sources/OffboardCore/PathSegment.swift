@@ -1,0 +1,23 @@
+/// Percent-encoding of one path segment: only RFC 3986 unreserved characters stay as they are,
+/// so `/`, `?`, `#`, `%`, spaces, control characters and non-ASCII can never change the path.
+public func percentEncodePathSegment(_ text: String) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(text.utf8.count)
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "_"), UInt8(ascii: "~"):
+            out.append(byte)
+        default:
+            out.append(UInt8(ascii: "%"))
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+    }
+    // "." and ".." are dot-segments that a server or proxy may resolve: encode them whole.
+    if out == [UInt8(ascii: ".")] { return "%2E" }
+    if out == [UInt8(ascii: "."), UInt8(ascii: ".")] { return "%2E%2E" }
+    return String(decoding: out, as: UTF8.self)
+}
