@@ -1,3 +1,4 @@
+import FoundationEssentials
 import OffboardCore
 
 /// Akana user IDs: `<uuid>.<tenant>`. The tenant is fixed up front (explicit or from the
@@ -18,9 +19,9 @@ public struct AkanaIDFormat: IDFormat {
 
     public var suffix: String { tenant.map { ".\($0)" } ?? "" }
 
-    public mutating func parse(_ text: Substring) -> Result<UUID128, IDFormatError> {
+    public mutating func parse(_ text: Substring) -> Result<UserID, IDFormatError> {
         let utf8 = text.utf8
-        guard utf8.count > 37, let uuid = UUID128(parsing: text.prefix(36)), text.dropFirst(36).first == "." else {
+        guard utf8.count > 37, let uuid = UUID(parsing: text.prefix(36)), text.dropFirst(36).first == "." else {
             return .failure(IDFormatError("is not an Akana user ID (expected <uuid>.<tenant>, like cb50e0c5-2bc4-4195-8932-0391ad6066bb.acmepaymentscorp)"))
         }
         let idTenant = String(text.dropFirst(37))
@@ -35,7 +36,7 @@ public struct AkanaIDFormat: IDFormat {
             tenant = idTenant
             tenantSource = "the tenant of the first ID"
         }
-        return .success(uuid)
+        return .success(.uuid(uuid))
     }
 
     public static func isValidTenant(_ tenant: String) -> Bool {

@@ -1,13 +1,15 @@
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// How a service writes its user IDs: a UUID, optionally followed by a fixed suffix
-/// (Akana's `.tenant`). Parsing may fix the suffix from the first ID it sees.
+/// How a service writes its user IDs: a UUID or other text, optionally followed by a fixed
+/// suffix (Akana's `.tenant`). Parsing may fix the suffix from the first ID it sees.
 public protocol IDFormat: Sendable {
-    /// The UUID in `text`, or why `text` is not an ID of this service.
-    mutating func parse(_ text: Substring) -> Result<UUID128, IDFormatError>
-    /// What follows the UUID in every ID of this batch (empty for Torii).
+    /// The ID in `text` without the suffix, or why `text` is not an ID of this service. An ID
+    /// that is a UUID is returned as `.uuid`, as `UserID(_:)` reads it (a journal reads it so).
+    mutating func parse(_ text: Substring) -> Result<UserID, IDFormatError>
+    /// What follows the ID in every ID of this batch (empty for Torii).
     var suffix: String { get }
 }
 
@@ -22,33 +24,60 @@ public struct IDFormatError: Error, Sendable {
     }
 }
 
-/// The validated, de-duplicated IDs of one run, in input order, 20 bytes each.
+/// The validated, de-duplicated IDs of one run, in input order: 20 bytes each while every ID
+/// is a UUID, so a batch of 100,000 stays small.
 public struct IDList: Sendable {
-    public private(set) var uuids: [UUID128] = []
+    /// Every ID while all are UUIDs; empty once one is not, and then `texts` holds every ID.
+    private var uuids: [UUID] = []
+    private var texts: [String] = []
     /// Input line of each ID from `--from-file`; 0 for command-line arguments.
     private var lines: [UInt32] = []
-    public let suffix: String
+    public internal(set) var suffix = ""
 
-    public init(uuids: [UUID128], lines: [UInt32], suffix: String) {
-        self.uuids = uuids
-        self.lines = lines
-        self.suffix = suffix
-    }
+    public var count: Int { lines.count }
 
-    public var count: Int { uuids.count }
+    public func id(at index: Int) -> String { userID(at: index).description + suffix }
 
-    public func id(at index: Int) -> String { uuids[index].description + suffix }
+    /// The ID without the list's suffix.
+    public func userID(at index: Int) -> UserID { texts.isEmpty ? .uuid(uuids[index]) : UserID(texts[index][...]) }
 
     public func line(at index: Int) -> Int? { lines[index] == 0 ? nil : Int(lines[index]) }
+
+    mutating func append(_ id: UserID, line: UInt32) {
+        switch id {
+        case .uuid(let uuid) where texts.isEmpty:
+            uuids.append(uuid)
+        case .uuid, .opaque:
+            if texts.isEmpty, !uuids.isEmpty {
+                texts = uuids.map { $0.lowercasedString }
+                uuids = []
+            }
+            texts.append(id.description)
+        }
+        lines.append(line)
+    }
+}
+
+/// The IDs seen so far, a UUID in 16 bytes: a `Set<UserID>` takes 24 (6 MiB for 100,000, not 4).
+struct UserIDSet {
+    private var uuids = Set<UUID>()
+    private var texts = Set<String>()
+
+    /// False when `id` was already there.
+    mutating func insert(_ id: UserID) -> Bool {
+        switch id {
+        case .uuid(let uuid): uuids.insert(uuid).inserted
+        case .opaque(let text): texts.insert(text).inserted
+        }
+    }
 }
 
 /// Reads IDs from arguments and a file (or standard input), validates every one before
 /// anything is sent, and drops repeats.
 public struct IDReader {
     public var format: any IDFormat
-    private var uuids: [UUID128] = []
-    private var lines: [UInt32] = []
-    private var seen = Set<UUID128>()
+    private var ids = IDList()
+    private var seen = UserIDSet()
     private var malformed: [String] = []
     private var malformedCount = 0
     /// Where the malformed IDs beyond those quoted in `malformed` are, to name them by number.
@@ -98,13 +127,12 @@ public struct IDReader {
 
     mutating func add(_ text: Substring, at place: Place) {
         switch format.parse(text) {
-        case .success(let uuid):
-            if seen.insert(uuid).inserted {
-                uuids.append(uuid)
-                if case .line(let number) = place { lines.append(number) } else { lines.append(0) }
+        case .success(let id):
+            if seen.insert(id) {
+                if case .line(let number) = place { ids.append(id, line: number) } else { ids.append(id, line: 0) }
             } else {
                 duplicateCount += 1
-                if duplicates.count < 5 { duplicates.append("\(uuid.description + format.suffix) (\(place))") }
+                if duplicates.count < 5 { duplicates.append("\(id)\(format.suffix) (\(place))") }
             }
         case .failure(let error):
             malformedCount += 1
@@ -156,13 +184,15 @@ public struct IDReader {
             throw OffboardError(.malformedInput,
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }
-        guard !uuids.isEmpty else { throw IDReader.nothingGiven }
+        guard ids.count > 0 else { throw IDReader.nothingGiven }
         var warnings: [String] = []
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
             warnings.append("\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
         }
-        return (IDList(uuids: uuids, lines: lines, suffix: format.suffix), warnings)
+        var list = ids
+        list.suffix = format.suffix
+        return (list, warnings)
     }
 }
 

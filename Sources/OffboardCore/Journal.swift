@@ -45,7 +45,7 @@ public final class Journal {
         try Journal.checkUsable(path, forWriting: forWriting)
         let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, scope: scope, baseURL: baseURL,
                                                                        suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
-        prior = ids.uuids.map { known[$0] ?? .none }
+        prior = (0..<ids.count).map { known[ids.userID(at: $0)] ?? .none }
         damagedLines = damaged
         sizeWhenRead = size
         needsNewline = !endsWithNewline
@@ -151,13 +151,13 @@ public final class Journal {
 
     /// The last state of each ID the file names, and how many lines were damaged.
     private static func read(path: String, service: String, scope: String, baseURL: String, suffix: String,
-                             ignoreNotFound: Bool) throws(OffboardError) -> ([UUID128: PriorResult], Int, Bool, Int) {
+                             ignoreNotFound: Bool) throws(OffboardError) -> ([UserID: PriorResult], Int, Bool, Int) {
         guard let stream = fopen(path, "r") else {
             if errno == ENOENT { return ([:], 0, true, 0) }
             throw OffboardError(.configuration, "cannot read --journal \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(stream) }
-        var known: [UUID128: PriorResult] = [:]
+        var known: [UserID: PriorResult] = [:]
         var damaged = 0
         var endsWithNewline = true
         var size = 0
@@ -186,9 +186,9 @@ public final class Journal {
             if let recordScope = record["scope"]?.stringValue, recordScope != scope {
                 throw OffboardError(.usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
             }
-            guard let id = record["id"]?.stringValue, id.utf8.count == 36 + suffix.utf8.count, id.hasSuffix(suffix),
-                  let uuid = UUID128(parsing: id.prefix(36)), let outcome = record["outcome"]?.stringValue else { return }
-            known[uuid] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
+            guard let id = record["id"]?.stringValue, id.utf8.count > suffix.utf8.count, id.hasSuffix(suffix),
+                  let outcome = record["outcome"]?.stringValue else { return }
+            known[UserID(Substring(id.utf8.dropLast(suffix.utf8.count)))] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
         }
         return (known, damaged, endsWithNewline, size)
     }

@@ -1,4 +1,5 @@
 import Akana
+import Foundation
 import OffboardCore
 import PropertyBased
 import Testing
@@ -80,11 +81,10 @@ import Torii
 
     @Test func uuidsRoundTripInAnyCase() async {
         await propertyCheck(count: 300, input: Gen<UInt8>.value(in: 0...255).array(of: 16)) { bytes in
-            let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let uuid = UUID128(high: high, low: low)
-            #expect(UUID128(parsing: uuid.description) == uuid)
-            #expect(UUID128(parsing: uuid.description.uppercased()) == uuid)
+            let uuid = UUID(uuid: bytes.withUnsafeBytes { $0.load(as: uuid_t.self) })
+            #expect(UUID(parsing: uuid.lowercasedString[...]) == uuid)
+            #expect(UUID(parsing: uuid.lowercasedString.uppercased()[...]) == uuid)
+            #expect(uuid.lowercasedString == uuid.uuidString.lowercased(), "the same digits as Foundation's")
         }
     }
 

@@ -51,3 +51,44 @@ import Torii
         #expect(try open(older + "\n" + record(second, "pending") + "\n").prior == [.none, .unknown])
     }
 }
+
+/// A service whose IDs are no UUIDs (Okta's are 20 characters) uses the same list and journal.
+@Suite struct OpaqueIDTests {
+    struct TwentyCharacterIDFormat: IDFormat {
+        var suffix: String { "" }
+
+        func parse(_ text: Substring) -> Result<UserID, IDFormatError> {
+            text.utf8.count == 20 ? .success(UserID(text)) : .failure(IDFormatError("is not 20 characters"))
+        }
+    }
+
+    let path = NSTemporaryDirectory() + "journal-\(UUID().uuidString)"
+
+    @Test func areReadDeduplicatedAndMatchedByTheJournal() throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (ids, warnings) = try IDReader.read(arguments: ["00u1abcdEFGHijkl2345", "00u9zyxwVUTSrqpo8765", "00u1abcdEFGHijkl2345"],
+                                                file: nil, format: TwentyCharacterIDFormat())
+        #expect(ids.count == 2)
+        #expect(ids.id(at: 0) == "00u1abcdEFGHijkl2345", "kept as given, case included")
+        #expect(warnings == ["1 duplicate ID will be deleted once: 00u1abcdEFGHijkl2345 (argument 3)"])
+        let journal = try Journal(path: path, service: "okta", scope: "org", baseURL: "https://acme.okta.com", ids: ids, ignoreNotFound: false)
+        try journal.beginWriting()
+        try journal.record(DeletionResult(service: "okta", id: ids.id(at: 1), line: nil, verdict: Verdict(outcome: .deleted)))
+        try journal.sync()
+        let reread = try Journal(path: path, service: "okta", scope: "org", baseURL: "https://acme.okta.com", ids: ids, ignoreNotFound: false)
+        #expect(reread.prior == [.none, .done])
+    }
+
+    /// A list that gets an ID of each kind keeps both, in order.
+    @Test func aListTakesUUIDsAndOtherTextTogether() throws {
+        let uuid = "01931A73-8B00-7000-8000-000000000001"
+        var list = IDList()
+        list.append(UserID(uuid[...]), line: 0)
+        list.append(UserID("00u1abcdEFGHijkl2345"), line: 7)
+        #expect(list.count == 2)
+        #expect(list.id(at: 0) == uuid.lowercased())
+        #expect(list.userID(at: 0) == UserID(uuid[...]))
+        #expect(list.id(at: 1) == "00u1abcdEFGHijkl2345")
+        #expect(list.line(at: 1) == 7)
+    }
+}
