@@ -1,6 +1,8 @@
 // swift-tools-version:6.0
 // Layers, top to bottom: CCurl → HTTPCore → OffboardCore → Torii/Akana → Output → offboard.
 // offboard-emulator shares no code with offboard, so each keeps the other honest.
+// Every import is declared here except the toolchain's own modules: FoundationEssentials (which
+// swift-argument-parser links anyway), Synchronization, Dispatch, Glibc.
 import PackageDescription
 
 let package = Package(
@@ -27,7 +29,7 @@ let package = Package(
         .target(name: "OffboardCore", dependencies: ["HTTPCore"]),
         .target(name: "Torii", dependencies: ["OffboardCore", "HTTPCore"]),
         .target(name: "Akana", dependencies: ["OffboardCore", "HTTPCore"]),
-        .target(name: "Output", dependencies: ["OffboardCore"]),
+        .target(name: "Output", dependencies: ["OffboardCore", "HTTPCore"]),
         .executableTarget(
             name: "offboard",
             dependencies: [

@@ -8,6 +8,11 @@ public enum OffboardVersion {
 
 /// A validated API base URL: `http` or `https`, a host, optionally a path prefix; no user
 /// info, query or fragment. Kept without a trailing slash.
+///
+/// Checked by hand rather than with `URLComponents`, which keeps neither the messages nor the
+/// rules: it takes `https://x:` (an empty port) and `https://x/a b` (encoding the space), gives
+/// ports 0 and 99999 unchecked, and refuses `https://x:abc` and `https://[::1` with no reason to
+/// tell the operator — each rule here would still need its own check.
 public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
     public let description: String
     public let isHTTPS: Bool

@@ -89,7 +89,7 @@ public final class Journal {
         for position in indices {
             var members: [(String, JSONValue)] = [("service", .string(service)), ("scope", .string(scope)), ("id", .string(ids.id(at: position)))]
             if let line = ids.line(at: position) { members.append(("line", .number(String(line)))) }
-            members += [("outcome", .string("pending")), ("at", .string(at)), ("baseUrl", .string(baseURL))]
+            members += [("outcome", .string(Journal.pending)), ("at", .string(at)), ("baseUrl", .string(baseURL))]
             JSONValue.object(members).write(to: &text)
             text += "\n"
         }
@@ -193,15 +193,20 @@ public final class Journal {
         return (known, damaged, endsWithNewline, size)
     }
 
+    /// The `outcome` of the record written before an ID's first request: no `Outcome` yet.
+    static let pending = "pending"
+
+    /// What a record's outcome means for this run; an outcome this version does not know counts
+    /// as nothing done.
     static func prior(outcome: String, errorKind: String?, ignoreNotFound: Bool) -> PriorResult {
-        switch outcome {
-        case "deleted", "already_deleted", "skipped": return .done
-        case "not_found": return ignoreNotFound ? .done : .none
-        case "pending": return .unknown
-        case "failed":
-            let mayHaveBeenApplied: Set<String> = ["timeout", "connection", "server_error", "unexpected_response"]
-            return errorKind.map(mayHaveBeenApplied.contains) == true ? .unknown : .none
-        default: return .none
+        if outcome == pending { return .unknown }
+        switch Outcome(rawValue: outcome) {
+        case .deleted, .alreadyDeleted, .skipped: return .done
+        case .notFound: return ignoreNotFound ? .done : .none
+        case .failed:
+            let mayHaveBeenApplied: Set<ErrorKind> = [.timeout, .connection, .serverError, .unexpectedResponse]
+            return errorKind.flatMap(ErrorKind.init(rawValue:)).map(mayHaveBeenApplied.contains) == true ? .unknown : .none
+        case .wouldDelete, nil: return .none
         }
     }
 }
