@@ -16,7 +16,7 @@ struct Offboard: ParsableCommand {
         Shell completions: offboard --generate-completion-script bash|zsh|fish.
         """,
         version: OffboardVersion.current,
-        subcommands: [Torii.self, Akana.self]
+        subcommands: [ToriiCommand.self, AkanaCommand.self]
     )
 
     static func main() {
@@ -36,12 +36,4 @@ struct Offboard: ParsableCommand {
             close(ends[1])
         }
     }
-}
-
-struct Torii: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "torii",
-        abstract: "Torii server API (api.torii.so).",
-        subcommands: [ToriiDelete.self]
-    )
 }

@@ -1,0 +1,205 @@
+import Akana
+import ArgumentParser
+import OffboardCore
+import Output
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Offboard {
+    struct AkanaCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "akana",
+            abstract: "Akana API Platform (a developer portal's /api).",
+            subcommands: [Delete.self, Login.self, Logout.self]
+        )
+    }
+}
+
+extension Offboard.AkanaCommand {
+    /// `--base-url` or `AKANA_BASE_URL`: there is no default, every platform has its own.
+    struct BaseURLOption: ParsableArguments {
+        @Option(help: ArgumentHelp("Platform base URL, e.g. https://developer.acme.com (default: AKANA_BASE_URL).", valueName: "url"))
+        var baseURL: String?
+
+        func resolve() throws -> BaseURL? {
+            if let baseURL { return try BaseURL(baseURL, source: "--base-url") }
+            return try environmentValue("AKANA_BASE_URL").map { try BaseURL($0, source: "AKANA_BASE_URL") }
+        }
+
+        func require() throws -> BaseURL {
+            guard let base = try resolve() else {
+                throw OffboardError(.configuration, "no Akana base URL — pass --base-url https://developer.example.com or set AKANA_BASE_URL")
+            }
+            return base
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete",
+            abstract: "Delete Akana users (DELETE /api/users/{userID}).",
+            discussion: """
+            Credentials come from AKANA_AUTH_TOKEN / --auth-token-file and AKANA_CSRF_TOKEN / \
+            --csrf-token-file, else from the session saved by `offboard akana login` for the base URL. \
+            IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
+            """
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @OptionGroup var target: BaseURLOption
+
+        @Option(help: ArgumentHelp("Tenant (fedmemberid) of the cookies and of every ID (default: AKANA_FED_MEMBER, the session's, else the IDs').", valueName: "id"))
+        var fedMember: String?
+
+        @Option(help: ArgumentHelp("Read the AtmoAuthToken value from this file instead of AKANA_AUTH_TOKEN.", valueName: "path"), completion: .file())
+        var authTokenFile: String?
+
+        @Option(help: ArgumentHelp("Read the Csrf-Token value from this file instead of AKANA_CSRF_TOKEN.", valueName: "path"), completion: .file())
+        var csrfTokenFile: String?
+
+        @OptionGroup var options: DeleteOptions
+
+        func run() throws {
+            try DeletionRun(options: options).execute(arguments: userIDs) { [self] console in try plan(console) }
+        }
+
+        private func plan(_ console: Console) throws -> ServicePlan {
+            let base = try target.require()
+            let explicitTenant = try fedMember ?? environmentValue("AKANA_FED_MEMBER")
+            let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
+            if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
+                throw OffboardError(.usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
+            }
+            if let token = try secret(file: authTokenFile, option: "--auth-token-file", environment: "AKANA_AUTH_TOKEN", console: console) {
+                let csrf = try secret(file: csrfTokenFile, option: "--csrf-token-file", environment: "AKANA_CSRF_TOKEN", console: console)
+                return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: explicitTenant, source: source)) { ids in
+                    let tenant = explicitTenant ?? String(ids.suffix.dropFirst())
+                    return AkanaService(baseURL: base.description, credentials: AkanaCredentials(tenant: tenant, authToken: token, csrfToken: csrf))
+                }
+            }
+            let store = try AkanaSessionStore.standard()
+            guard let session = try store.load(baseURL: base.description) else {
+                throw OffboardError(.notAuthorized,
+                    "not logged in to \(base) — run `offboard akana login --base-url \(base) --email <you>`, or set AKANA_AUTH_TOKEN")
+            }
+            if let explicitTenant, explicitTenant != session.credentials.tenant {
+                throw OffboardError(.usage,
+                    "\(source) \(explicitTenant) differs from the saved session's tenant \(session.credentials.tenant) — log in to that tenant, or drop \(source)")
+            }
+            return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: session.credentials.tenant, source: "the saved session's tenant")) { _ in
+                AkanaService(baseURL: base.description, credentials: session.credentials)
+            }
+        }
+    }
+
+    struct Login: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "login",
+            abstract: "Log in and save the session for a base URL (mode 0600).",
+            discussion: "The password is read from standard input with --password-stdin, else asked for on the terminal without echo; never from a flag."
+        )
+
+        @OptionGroup var target: BaseURLOption
+
+        @Option(help: ArgumentHelp("Account email.", valueName: "email"))
+        var email: String
+
+        func validate() throws {
+            guard email.contains(where: { !$0.isWhitespace }) else { throw ValidationError("--email is empty — give the account's email") }
+        }
+
+        @Flag(help: "Read the password from standard input (its first line).")
+        var passwordStdin = false
+
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() throws {
+            let console = connection.console
+            try reportingErrors(console) {
+                let base = try target.require()
+                try connection.prepare(console, baseURL: base)
+                let store = try AkanaSessionStore.standard()
+                let password = try readPassword()
+                let loop = try connection.transferLoop(console, redaction: AkanaService.redaction)
+                let response = try connection.send(AkanaLogin.request(baseURL: base.description, email: email, password: password), on: loop)
+                let credentials = try AkanaLogin.credentials(from: response)
+                if credentials.csrfToken == nil {
+                    console.warning("the login answer set no Csrf-Token_\(credentials.tenant) cookie; deletes will be sent without a CSRF header")
+                }
+                try store.save(AkanaSession(baseURL: base.description, email: email, credentials: credentials, createdAt: rfc3339Now()))
+                console.err("logged in to \(base) as \(email) (tenant \(credentials.tenant)); session saved to \(store.path(for: base.description))")
+                return .success
+            }
+        }
+
+        private func readPassword() throws -> String {
+            // A terminal on standard input is asked without echo, --password-stdin or not.
+            let canPrompt = Confirmation.controllingTerminalAvailable
+            if passwordStdin, !(isatty(STDIN_FILENO) == 1 && canPrompt) {
+                var line = readLine(strippingNewline: true) ?? ""
+                if line.hasSuffix("\r") { line.removeLast() }
+                guard !line.isEmpty else { throw OffboardError(.usage, "--password-stdin: standard input held no password") }
+                return line
+            }
+            guard canPrompt else {
+                throw OffboardError(.usage, "no terminal to ask for the password — pipe it in with --password-stdin")
+            }
+            guard let password = readPasswordFromTerminal(prompt: "Password for \(email): ") else {
+                throw OffboardError(.refused, "no password entered (end of input) — nothing was sent")
+            }
+            guard !password.isEmpty else { throw OffboardError(.usage, "the password is empty — nothing was sent") }
+            return password
+        }
+    }
+
+    struct Logout: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "logout",
+            abstract: "End the saved session and remove its file (even when the server is unreachable)."
+        )
+
+        @OptionGroup var target: BaseURLOption
+
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() throws {
+            let console = connection.console
+            try reportingErrors(console) {
+                let store = try AkanaSessionStore.standard()
+                let base = try target.resolve()?.description ?? onlySavedSession(store)
+                let session: AkanaSession?
+                do {
+                    session = try store.load(baseURL: base)
+                } catch let error as OffboardError {
+                    console.warning("\(error.message); removing it without ending the session on the server")
+                    session = nil
+                }
+                if let session {
+                    do {
+                        let loop = try connection.transferLoop(console, redaction: AkanaService.redaction)
+                        let response = try connection.send(AkanaLogin.endSessionRequest(baseURL: base, credentials: session.credentials), on: loop)
+                        if response.status >= 400 {
+                            console.warning("the server answered HTTP \(response.status) to ending the session; the saved session is removed anyway")
+                        }
+                    } catch let error as OffboardError {
+                        console.warning("could not end the session on the server (\(error.message)); the saved session is removed anyway and expires there by itself")
+                    }
+                }
+                console.err(store.remove(baseURL: base) ? "logged out of \(base)" : "no saved session for \(base)")
+                return .success
+            }
+        }
+
+        private func onlySavedSession(_ store: AkanaSessionStore) throws -> String {
+            let saved = store.savedBaseURLs()
+            guard saved.count == 1 else {
+                let list = saved.isEmpty ? "there are none" : "there are \(saved.count): \(saved.joined(separator: ", "))"
+                throw OffboardError(.usage, "which session? \(list) — pass --base-url")
+            }
+            return saved[0]
+        }
+    }
+}

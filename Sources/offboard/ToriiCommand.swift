@@ -1,0 +1,53 @@
+import ArgumentParser
+import OffboardCore
+import Torii
+
+extension Offboard {
+    struct ToriiCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "torii",
+            abstract: "Torii server API (api.torii.so).",
+            subcommands: [Delete.self]
+        )
+    }
+}
+
+extension Offboard.ToriiCommand {
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete",
+            abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
+            discussion: """
+            The secret key comes from TORII_SECRET_KEY or --secret-key-file; there is no flag that \
+            takes the key itself. Keys start with sk_test_ (test environment) or sk_live_ (live).
+            """
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (UUIDs).", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @Option(help: ArgumentHelp("API base URL (default: TORII_BASE_URL, else \(ToriiService.defaultBaseURL)).", valueName: "url"))
+        var baseURL: String?
+
+        @Option(help: ArgumentHelp("Read the secret key from this file instead of TORII_SECRET_KEY.", valueName: "path"),
+                completion: .file())
+        var secretKeyFile: String?
+
+        @Flag(help: "This run repeats an earlier one: a 403 counts as already deleted.")
+        var rerun = false
+
+        @OptionGroup var options: DeleteOptions
+
+        func run() throws {
+            try DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
+                let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
+                                       source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
+                guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
+                    throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
+                }
+                let service = try ToriiService(baseURL: base.description, secretKey: key)
+                return ServicePlan(baseURL: base, format: ToriiIDFormat(), rerun: rerun) { _ in service }
+            }
+        }
+    }
+}
