@@ -1,6 +1,7 @@
 import ArgumentParser
 import HTTPCore
 import OffboardCore
+import Synchronization
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case human
@@ -24,11 +25,34 @@ struct NumberArgument: ExpressibleByArgument, CustomStringConvertible {
     var defaultValueDescription: String { description }
 }
 
+/// An option's value and how many times the option had been given when the parser read it. The
+/// parser keeps the last value of a repeated option, which for `--from-file` would silently
+/// leave the first file's users undeleted; the last value's number says how many there were.
+struct CountedValue: Sendable {
+    var value: String
+    var occurrence: Int
+}
+
+/// Numbers an option's values as the parser reads them. The parser builds its options anew for
+/// each parse, and with them a new count.
+final class OccurrenceCount: Sendable {
+    private let count = Mutex(0)
+
+    func next(_ value: String) -> CountedValue {
+        CountedValue(value: value, occurrence: count.withLock { count in
+            count += 1
+            return count
+        })
+    }
+}
+
 /// The options every `delete` shares.
 struct DeleteOptions: ParsableArguments {
     @Option(name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
-            completion: .file())
-    var fromFile: String?
+            completion: .file(), transform: { [count = OccurrenceCount()] in count.next($0) })
+    var fromFileOption: CountedValue?
+
+    var fromFile: String? { fromFileOption?.value }
 
     @Option(name: .shortAndLong, help: "Result format.")
     var output: OutputFormat?
@@ -64,11 +88,8 @@ struct DeleteOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
 
     mutating func validate() throws {
-        // The parser keeps the last of a repeated option, which for --from-file would silently
-        // leave the first file's users undeleted: count what was typed.
-        let fromFileCount = CommandLine.arguments.prefix { $0 != "--" }.count { $0 == "--from-file" || $0.hasPrefix("--from-file=") }
-        guard fromFileCount <= 1 else {
-            throw ValidationError("--from-file given \(fromFileCount) times — pass one file (to combine files: cat a b | offboard … --from-file -)")
+        if let fromFileOption, fromFileOption.occurrence > 1 {
+            throw ValidationError("--from-file given \(fromFileOption.occurrence) times — pass one file (to combine files: cat a b | offboard … --from-file -)")
         }
         if json, output == .human {
             throw ValidationError("--json and --output human contradict each other — pass one of them")
