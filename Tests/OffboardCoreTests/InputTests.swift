@@ -28,15 +28,13 @@ import Torii
     }
 
     @Test func malformedIDsNameTheirPlaceAndEscapeControlCharacters() {
-        do {
-            _ = try IDReader.read(arguments: ["ok", "a\u{0}b\r\n"], file: nil, format: ToriiIDFormat())
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.status == .malformedInput)
-            #expect(error.message.contains(#"argument 1: "ok""#))
-            #expect(error.message.contains(#"argument 2: "a\0b\r\n""#))
-            #expect(!error.message.contains("\n"), "one line")
+        let error = #expect(throws: OffboardError.self) {
+            try IDReader.read(arguments: ["ok", "a\u{0}b\r\n"], file: nil, format: ToriiIDFormat())
         }
+        #expect(error?.status == .malformedInput)
+        #expect(error?.message.contains(#"argument 1: "ok""#) == true)
+        #expect(error?.message.contains(#"argument 2: "a\0b\r\n""#) == true)
+        #expect(error?.message.contains("\n") == false, "one line")
     }
 
     /// What a Windows editor writes: a byte-order mark and CRLF line ends.
@@ -57,15 +55,13 @@ import Torii
         let lines = Array(repeating: "bad", count: 10) + ["01931a73-8b00-7000-8000-000000000005"] + Array(repeating: "bad", count: 3)
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try IDReader.read(arguments: ["x", "y", "z", "v", "w", "u", "01931a73-8b00-7000-8000-000000000006", "t"],
-                                  file: path, format: ToriiIDFormat())
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.status == .malformedInput)
-            #expect(error.message.contains(#"argument 5: "w""#))
-            #expect(error.message.contains("; and 15 more (arguments 6, 8; lines 1–10, 12–14) —"))
+        let error = #expect(throws: OffboardError.self) {
+            try IDReader.read(arguments: ["x", "y", "z", "v", "w", "u", "01931a73-8b00-7000-8000-000000000006", "t"],
+                              file: path, format: ToriiIDFormat())
         }
+        #expect(error?.status == .malformedInput)
+        #expect(error?.message.contains(#"argument 5: "w""#) == true)
+        #expect(error?.message.contains("; and 15 more (arguments 6, 8; lines 1–10, 12–14) —") == true)
         var runs = NumberRuns()
         for number in (1...25).map({ UInt32($0 * 2) }) { runs.append(number) }
         #expect(runs.description.hasSuffix("38, 40, …"), "20 runs, then …")
