@@ -42,6 +42,21 @@ import Testing
         (try emulator.state()["akana"] as? [String: Any])?["deleteRequests"] as? Int ?? -1
     }
 
+    func akanaActiveSessions() throws -> Int {
+        (try emulator.state()["akana"] as? [String: Any])?["activeSessions"] as? Int ?? -1
+    }
+
+    /// A shell command that runs `akana login` on a pseudo-terminal and types `typed` once the
+    /// password prompt is shown (up to 10 s), as a person would: input that arrives before the
+    /// prompt is echoed by the terminal before offboard has turned echo off. Its status is
+    /// login's; the terminal's output goes to standard output.
+    func loginOnATerminal(typing typed: String, flag: String = "") -> String {
+        let shown = FileManager.default.temporaryDirectory.appendingPathComponent("terminal-\(UUID().uuidString)").path
+        return "{ i=0; until grep -q 'Password for' \(shown) 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done; \(typed); }"
+            + " | script -qec '\(Binaries.path("offboard")) akana login --email admin@acme.example \(flag)' /dev/null > \(shown);"
+            + " status=$?; cat \(shown); rm -f \(shown); (exit $status)"
+    }
+
     @Test func loginDeleteLogout() throws {
         let loggedIn = try login()
         #expect(loggedIn.status == 0)
@@ -127,7 +142,7 @@ import Testing
 
     @Test func anExpiredSessionSaysToLogInAgain() throws {
         try login()
-        Thread.sleep(forTimeInterval: 2.5)
+        #expect(waitUntil(seconds: 10) { (try? akanaActiveSessions()) == 0 }, "the session expired (--session-ttl 2)")
         let result = try offboard(["akana", "delete", Self.user, "--yes"])
         #expect(result.status == 77)
         #expect(result.stderr.contains("(HTTP 401)"))
@@ -187,10 +202,7 @@ import Testing
 
     /// On a terminal the password is asked for, and what is typed is not echoed.
     @Test func thePasswordIsReadOnTheTerminalWithoutEcho() throws {
-        // Typed a second later, as a person would: input that arrives before the prompt is
-        // echoed by the terminal before offboard can turn echo off.
-        let command = "(sleep 1; echo offboard-demo) | script -qec '\(Binaries.path("offboard")) akana login --email admin@acme.example' /dev/null"
-        let result = try run("/bin/sh", ["-c", command], environment: env)
+        let result = try run("/bin/sh", ["-c", loginOnATerminal(typing: "echo offboard-demo")], environment: env)
         #expect(result.status == 0)
         #expect(result.stdout.contains("Password for admin@acme.example: "))
         #expect(!result.stdout.contains("offboard-demo"), "no echo")
@@ -205,8 +217,7 @@ import Testing
         ("printf '\\n'", "", 64, "the password is empty — nothing was sent"),
     ])
     func thePasswordPromptOnTheTerminal(typed: String, flag: String, status: Int32, message: String) throws {
-        let command = "(sleep 1; \(typed)) | script -qec '\(Binaries.path("offboard")) akana login --email admin@acme.example \(flag)' /dev/null; echo \"exit $?\""
-        let result = try run("/bin/sh", ["-c", command], environment: env)
+        let result = try run("/bin/sh", ["-c", loginOnATerminal(typing: typed, flag: flag) + "; echo \"exit $?\""], environment: env)
         #expect(result.stdout.contains("exit \(status)"))
         #expect(result.stdout.contains(message))
         #expect(!result.stdout.contains("offboard-demo"), "no echo")

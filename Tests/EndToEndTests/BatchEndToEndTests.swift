@@ -7,10 +7,10 @@ import Testing
     static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
 
     func offboard(_ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
-                  signal: (Int32, SignalMoment)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
+                  signal: (Int32, SignalMoment)? = nil, twice: Bool = false) throws -> RunResult {
         try run(Binaries.path("offboard"), arguments,
                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin,
-                signal: signal, thenAgain: thenAgain)
+                signal: signal, twice: twice)
     }
 
     func seededUsers(_ emulator: Emulator) throws -> [String: [String: Any]] {
@@ -158,7 +158,7 @@ import Testing
         let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
         let ids = (1...4).map(Self.seeded)
         let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "-v"],
-                                  signal: (SIGINT, .afterRequestsSent(2)), thenAgain: 0.5)
+                                  signal: (SIGINT, .afterRequestsSent(2)), twice: true)
         #expect(result.status == 130)
         #expect(result.jsonLines().isEmpty, "gone before the in-flight deletions answered")
     }

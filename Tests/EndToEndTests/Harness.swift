@@ -51,10 +51,10 @@ struct SignalMoment {
 }
 
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
-/// With `signal`, that signal is sent at the given moment; `thenAgain` sends it a second time
-/// that much later.
+/// With `signal`, that signal is sent at the given moment; `twice` sends it again once the
+/// process has taken the first.
 func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-         signal: (Int32, SignalMoment)? = nil, thenAgain: TimeInterval? = nil) throws -> RunResult {
+         signal: (Int32, SignalMoment)? = nil, twice: Bool = false) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -87,8 +87,9 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         if !reached { Issue.record("the run never got far enough to be signalled (waited 30 s)") }
         // Foundation reaps the child on its own thread: once it has, its PID is no longer ours.
         if process.isRunning { kill(process.processIdentifier, number) }
-        if let thenAgain {
-            Thread.sleep(forTimeInterval: thenAgain)
+        if twice {
+            // Sent while the first is still pending, the second would merge into it.
+            _ = waitUntil { !isPending(number, process: process.processIdentifier) }
             if process.isRunning { kill(process.processIdentifier, number) }
         }
     }
@@ -212,6 +213,17 @@ func loopbackAddress(port: UInt16) -> sockaddr_in {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = port.bigEndian
     return address
+}
+
+/// Whether `signal` waits to be delivered to `process` (Linux: the SigPnd and ShdPnd masks of
+/// /proc/<pid>/status). False once the process is gone.
+func isPending(_ signal: Int32, process: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return false }
+    let bit = UInt64(1) << UInt64(signal - 1)
+    return status.split(separator: "\n").contains { line in
+        guard line.hasPrefix("SigPnd:") || line.hasPrefix("ShdPnd:"), let mask = line.split(separator: "\t").last else { return false }
+        return (UInt64(mask, radix: 16) ?? 0) & bit != 0
+    }
 }
 
 /// Checks `condition` every 20 ms until it holds or `seconds` have passed; says whether it held.

@@ -249,7 +249,9 @@ import Testing
         try client.run()
         #expect(waitUntil { ((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("> DELETE ") }, "the request went out")
         // Time for the emulator to take the connection from the kernel (a stop does not reach into
-        // its queue, as nginx's does not); the answer is still 2 s away.
+        // its queue, as nginx's does not); the answer is still 2 s away. A fixed wait: nothing
+        // outside the emulator shows that it has read the request (its state counts a request
+        // once answered).
         Thread.sleep(forTimeInterval: 1)
         emulator.process.terminate()  // SIGTERM while the answer is pending
         client.waitUntilExit()
@@ -325,19 +327,25 @@ import Testing
         client.executableURL = URL(fileURLWithPath: Binaries.path("offboard"))
         client.arguments = ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", "8", "--base-url", emulator.baseURL]
         client.environment = ["TORII_SECRET_KEY": "sk_test_emulator", "HOME": NSTemporaryDirectory()]
-        let stdin = Pipe(), stdout = Pipe()
+        let stdout = FileManager.default.temporaryDirectory.appendingPathComponent("stop-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: stdout) }
+        func deletedLines() -> Int {
+            ((try? String(contentsOf: stdout, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(#""outcome":"deleted""#) }.count
+        }
+        let stdin = Pipe()
         client.standardInput = stdin
-        client.standardOutput = stdout
+        client.standardOutput = try FileHandle(forWritingTo: stdout)
         client.standardError = FileHandle.nullDevice
         try client.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        Thread.sleep(forTimeInterval: 1.2)  // into the second round of answers
+        // Once the first round is answered, the second is in progress.
+        #expect(waitUntil(seconds: 10) { deletedLines() >= 8 }, "the first round answered")
         emulator.process.terminate()
         #expect(waitUntil(seconds: 5) { !emulator.process.isRunning }, "gone after the answers in progress")
         client.waitUntilExit()
-        let deleted = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n").filter { $0.contains(#""outcome":"deleted""#) }.count
+        let deleted = deletedLines()
         #expect(deleted >= 8 && deleted < 40, "the answers in progress, not the whole list (\(deleted))")
     }
 
