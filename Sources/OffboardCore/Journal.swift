@@ -206,7 +206,7 @@ public final class Journal {
         case .failed:
             let mayHaveBeenApplied: Set<ErrorKind> = [.timeout, .connection, .serverError, .unexpectedResponse]
             return errorKind.flatMap(ErrorKind.init(rawValue:)).map(mayHaveBeenApplied.contains) == true ? .unknown : .none
-        case .wouldDelete, nil: return .none
+        case .found, .wouldDelete, nil: return .none
         }
     }
 }
