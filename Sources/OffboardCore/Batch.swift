@@ -76,6 +76,12 @@ public struct BatchSummary: Sendable {
         self.total = total
     }
 
+    /// Counts the result of an input the batch did not run (an email address no user has).
+    public mutating func include(_ result: DeletionResult) {
+        total += 1
+        add(result)
+    }
+
     mutating func add(_ result: DeletionResult) {
         counts[result.outcome, default: 0] += 1
         if let error = result.error, error.kind != .notAttempted {
@@ -114,8 +120,8 @@ public struct Batch: Sendable {
     ///   - stop: set by Ctrl-C; no new deletions start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
     /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
-    ///   - checked: `--check`'s verdicts, by ID index, for IDs that get no DELETE.
-    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: Verdict] = [:],
+    ///   - checked: what `--check` settled, by ID index, for IDs that get no DELETE.
+    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: DeletionResult] = [:],
                     emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
         Handoff.wait { deliver in start(ids, journal: journal, stop: stop, checked: checked, emit: emit, done: deliver) }
     }
@@ -126,7 +132,7 @@ public struct Batch: Sendable {
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
-    public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: Verdict] = [:],
+    public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: DeletionResult] = [:],
                       emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
         schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
             let options = DeletionPlanOptions(retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
@@ -142,6 +148,17 @@ public struct Batch: Sendable {
         schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
             LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                        baseURL: baseURLCheck, started: started)
+        }
+    }
+
+    /// `--by email`: finds the user of each address (`emails` holds them as opaque IDs).
+    public func resolve(_ emails: IDList, using search: any UserSearching, stop: StopRequest = StopRequest(),
+                        emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
+        Handoff.wait { deliver in
+            schedule(emails, journal: nil, stop: stop, emit: emit, done: deliver) { [settings] index, _, started in
+                EmailResolutionPlan(service: search, email: emails.id(at: index), line: emails.line(at: index), retry: settings.retry,
+                                    started: started)
+            }
         }
     }
 

@@ -45,9 +45,7 @@ public struct DeletionPlan: IDPlan {
     }
 
     public var knownResult: DeletionResult? {
-        if let checked = options.checked {
-            return finished(DeletionResult(service: service.name, id: id, line: line, verdict: checked))
-        }
+        if let checked = options.checked { return finished(checked) }
         guard options.dryRun else { return nil }
         var shown = request
         let redaction = service.redaction
@@ -155,12 +153,12 @@ public struct DeletionPlanOptions: Sendable {
     /// `--verify`: a look-up after each success.
     public var verify: Bool
     /// `--check`: what a look-up before the confirmation settled for this ID; no DELETE is sent.
-    public var checked: Verdict?
+    public var checked: DeletionResult?
     /// The run's base URL check, shared by every ID.
     public var baseURL: BaseURLCheck
 
     public init(retry: RetryPolicy, ignoreNotFound: Bool = false, dryRun: Bool = false, verify: Bool = false,
-                checked: Verdict? = nil, baseURL: BaseURLCheck = BaseURLCheck()) {
+                checked: DeletionResult? = nil, baseURL: BaseURLCheck = BaseURLCheck()) {
         self.retry = retry
         self.ignoreNotFound = ignoreNotFound
         self.dryRun = dryRun

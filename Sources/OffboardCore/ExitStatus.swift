@@ -12,7 +12,7 @@ public enum ExitStatus: Int32, Sendable, Comparable {
     case interrupted = 130
 
     /// When several failures happened, the first of these that applies wins.
-    private static let precedence: [ExitStatus] = [.notAuthorized, .configuration, .unavailable, .temporary, .refused]
+    private static let precedence: [ExitStatus] = [.notAuthorized, .configuration, .malformedInput, .unavailable, .temporary, .refused]
 
     public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool {
         rank(lhs) < rank(rhs)

@@ -34,6 +34,14 @@ public struct IDList: Sendable {
     private var lines: [UInt32] = []
     public internal(set) var suffix = ""
 
+    public init() {}
+
+    /// IDs found rather than read (`--by email`), each with the input line it was found for.
+    public init(found: [(id: UserID, line: Int?)], suffix: String = "") {
+        for (id, line) in found { append(id, line: UInt32(line ?? 0)) }
+        self.suffix = suffix
+    }
+
     public var count: Int { lines.count }
 
     public func id(at index: Int) -> String { userID(at: index).description + suffix }

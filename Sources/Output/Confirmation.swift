@@ -24,15 +24,64 @@ public struct Confirmation {
         return true
     }
 
+    /// What the confirmation shows: the IDs about to get a DELETE, who they are when `--check`
+    /// looked them up, and what the check settled without one.
+    public struct Listing {
+        let ids: IDList
+        let users: [Int: UserRecord]
+        let settled: [Int: DeletionResult]
+        let checked: Bool
+        /// Email addresses no user was found for.
+        let unresolved: Int
+
+        public init(ids: IDList, users: [Int: UserRecord], settled: [Int: DeletionResult], checked: Bool, unresolved: Int) {
+            self.ids = ids
+            self.users = users
+            self.settled = settled
+            self.checked = checked
+            self.unresolved = unresolved
+        }
+
+        /// Indices of the IDs that get a DELETE, in input order.
+        var toDelete: [Int] { (0..<ids.count).filter { settled[$0] == nil } }
+
+        /// `Checked 7: 4 active, 2 already deleted, 1 not found — only the 4 get a DELETE.`
+        var checkLine: String? {
+            guard checked else { return nil }
+            var counts: [(String, Int)] = []
+            func count(_ label: String) {
+                if let at = counts.firstIndex(where: { $0.0 == label }) { counts[at].1 += 1 } else { counts.append((label, 1)) }
+            }
+            for index in toDelete { count(users[index]?.status.map(terminalSafe) ?? "status unknown") }
+            for index in 0..<ids.count {
+                guard let result = settled[index] else { continue }
+                switch result.outcome {
+                case .alreadyDeleted: count("already deleted")
+                case .notFound: count("not found")
+                default: count("failed (\(result.error?.kind.rawValue ?? "error"))")
+                }
+            }
+            if unresolved > 0 { counts.append(("email not found", unresolved)) }
+            let parts = counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            let skipped = settled.count + unresolved
+            return "Checked \(ids.count + unresolved): \(parts)" + (skipped > 0 ? " — only the \(toDelete.count) get a DELETE" : "")
+        }
+    }
+
     /// Shows what will be deleted and reads the answer. False when declined or unanswered.
-    public static func ask(ids: IDList, service: any DeletionService) -> Bool {
+    public static func ask(_ listing: Listing, service: any DeletionService) -> Bool {
         guard let tty = fopen("/dev/tty", "r+") else { return false }
         defer { fclose(tty) }
-        let count = ids.count
+        let toDelete = listing.toDelete
+        let count = toDelete.count
         let noun = count == 1 ? "user" : "users"
         var text = "About to delete \(count) \(service.name) \(noun) (\(service.scopeDescription)) at \(service.baseURL):\n"
-        for index in 0..<min(count, shownIDs) { text += "  \(ids.id(at: index))\n" }
+        for index in toDelete.prefix(shownIDs) {
+            let id = listing.ids.id(at: index)
+            text += "  \(listing.users[index].map { HumanRenderer.userLine(id, $0) } ?? id)\n"
+        }
         if count > shownIDs { text += "  … and \(count - shownIDs) more\n" }
+        if let checkLine = listing.checkLine { text += checkLine + "\n" }
         text += count > countAnswerThreshold
             ? "Type \(count) to delete \(count) \(noun): "
             : "Delete \(count == 1 ? "this user" : "these \(count) users")? [y/N] "

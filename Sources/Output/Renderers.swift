@@ -68,8 +68,8 @@ public final class HumanRenderer: ResultRenderer {
         case .found:
             guard let user = result.user else { return }
             console.out(HumanRenderer.userLine(result.id, user) + place)
-        case .deleted: console.out("\(paint("deleted")) \(result.id)\(place)")
-        case .alreadyDeleted: console.out("\(paint("already deleted")) \(result.id)\(place)")
+        case .deleted: console.out("\(paint(result.verified == true ? "deleted (verified)" : "deleted")) \(result.id)\(place)")
+        case .alreadyDeleted: console.out("\(paint(result.verified == true ? "already deleted (verified)" : "already deleted")) \(result.id)\(place)")
         case .notFound: console.out("not found \(result.id)\(place) (ignored: --ignore-not-found)")
         case .skipped: console.out("skipped \(result.id)\(place): done in an earlier run, per the journal")
         case .wouldDelete:

@@ -11,7 +11,7 @@ extension Offboard {
         static let configuration = CommandConfiguration(
             commandName: "akana",
             abstract: "Akana API Platform (a developer portal's /api).",
-            subcommands: [Delete.self, Login.self, Logout.self]
+            subcommands: [Delete.self, Show.self, Login.self, Logout.self]
         )
     }
 }
@@ -35,20 +35,8 @@ extension Offboard.AkanaCommand {
         }
     }
 
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "delete",
-            abstract: "Delete Akana users (DELETE /api/users/{userID}).",
-            discussion: """
-            Credentials come from AKANA_AUTH_TOKEN / --auth-token-file and AKANA_CSRF_TOKEN / \
-            --csrf-token-file, else from the session saved by `offboard akana login` for the base URL. \
-            IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
-            """
-        )
-
-        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
-        var userIDs: [String] = []
-
+    /// The session to act with: tokens given, or the one `login` saved for the base URL.
+    struct Credentials: ParsableArguments {
         @OptionGroup var target: BaseURLOption
 
         @Option(help: ArgumentHelp("Tenant (fedmemberid) of the cookies and of every ID (default: AKANA_FED_MEMBER, the session's, else the IDs').", valueName: "id"))
@@ -60,13 +48,7 @@ extension Offboard.AkanaCommand {
         @Option(help: ArgumentHelp("Read the Csrf-Token value from this file instead of AKANA_CSRF_TOKEN.", valueName: "path"), completion: .file())
         var csrfTokenFile: String?
 
-        @OptionGroup var options: DeleteOptions
-
-        func run() throws {
-            try DeletionRun(options: options).execute(arguments: userIDs) { [self] console in try plan(console) }
-        }
-
-        private func plan(_ console: Console) throws -> ServicePlan {
+        func plan(_ console: Console) throws -> ServicePlan {
             let base = try target.require()
             let explicitTenant = try fedMember ?? environmentValue("AKANA_FED_MEMBER")
             let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
@@ -92,6 +74,61 @@ extension Offboard.AkanaCommand {
             return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: session.credentials.tenant, source: "the saved session's tenant")) { _ in
                 AkanaService(baseURL: base.description, credentials: session.credentials)
             }
+        }
+    }
+
+    static let credentialsDiscussion = """
+        Credentials come from AKANA_AUTH_TOKEN / --auth-token-file and AKANA_CSRF_TOKEN / \
+        --csrf-token-file, else from the session saved by `offboard akana login` for the base URL. \
+        IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
+        """
+
+    /// Akana documents no search: `--by email` is refused before anything else.
+    static func refuseEmails(_ options: BatchOptions) throws {
+        if options.by == .email {
+            throw ValidationError("Akana documents no user search, so --by email cannot find users there — give user IDs (<uuid>.<tenant>)")
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete",
+            abstract: "Delete Akana users (DELETE /api/users/{userID}).",
+            discussion: credentialsDiscussion
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @OptionGroup var credentials: Credentials
+
+        @OptionGroup var options: DeleteOptions
+
+        func validate() throws { try refuseEmails(options.batch) }
+
+        func run() throws {
+            try DeletionRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Look Akana users up, read-only (GET /api/users/{userID}).",
+            discussion: credentialsDiscussion
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @OptionGroup var credentials: Credentials
+
+        @OptionGroup var options: BatchOptions
+
+        func validate() throws { try refuseEmails(options) }
+
+        func run() throws {
+            try ShowRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
         }
     }
 

@@ -46,13 +46,23 @@ final class OccurrenceCount: Sendable {
     }
 }
 
-/// The options every `delete` shares.
-struct DeleteOptions: ParsableArguments {
+/// What the inputs of a run are.
+enum InputKind: String, ExpressibleByArgument, CaseIterable {
+    case id
+    case email
+}
+
+/// The options every command that works through a list of users shares (`show`, `delete`):
+/// the input, the output, the pace and the connection.
+struct BatchOptions: ParsableArguments {
     @Option(name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
             completion: .file(), transform: { [count = OccurrenceCount()] in count.next($0) })
     var fromFileOption: CountedValue?
 
     var fromFile: String? { fromFileOption?.value }
+
+    @Option(help: ArgumentHelp("What the inputs are: user IDs, or email addresses to find the users by (Torii only).", valueName: "id|email"))
+    var by: InputKind = .id
 
     @Option(name: .shortAndLong, help: "Result format.")
     var output: OutputFormat?
@@ -60,30 +70,14 @@ struct DeleteOptions: ParsableArguments {
     @Flag(help: "Short for --output json.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Delete without asking (required when no terminal is attached).")
-    var yes = false
-
-    @Flag(help: "Validate everything and print the requests that would be sent; send nothing.")
-    var dryRun = false
-
-    @Flag(help: "Count a 404 as success (outcome not_found, exit 0).")
-    var ignoreNotFound = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Deletions in flight at once (1…64).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight at once (1…64).", valueName: "n"))
     var concurrency = 4
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Start at most n deletions per second (0 = no cap).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start at most n users per second (0 = no cap).", valueName: "n"))
     var rate = NumberArgument(0)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
-
-    @Option(help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
-            completion: .file())
-    var journal: String?
-
-    @Flag(name: .shortAndLong, help: "Print nothing for successes (human output; a dry run still lists its requests).")
-    var quiet = false
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -98,22 +92,57 @@ struct DeleteOptions: ParsableArguments {
             throw ValidationError("--concurrency must be from 1 to 64 (got \(concurrency))")
         }
         guard rate.value == 0 || (0.001...100_000).contains(rate.value) else {
-            throw ValidationError("--rate must be 0 (no cap) or from 0.001 to 100000 deletions per second")
+            throw ValidationError("--rate must be 0 (no cap) or from 0.001 to 100000 users per second")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
     }
 
     var format: OutputFormat { json ? .json : (output ?? .human) }
 
+    /// How the batch runs, besides what only `delete` decides.
+    var settings: BatchSettings {
+        BatchSettings(concurrency: concurrency, rate: rate.value, retry: RetryPolicy(maxRetries: retries), transfer: connection.transferOptions)
+    }
+}
+
+/// The options every `delete` has besides the batch's.
+struct DeleteOptions: ParsableArguments {
+    @OptionGroup var batch: BatchOptions
+
+    @Flag(name: .shortAndLong, help: "Delete without asking (required when no terminal is attached).")
+    var yes = false
+
+    @Flag(help: "Validate everything and print the requests that would be sent; send nothing.")
+    var dryRun = false
+
+    @Flag(inversion: .prefixedNo,
+          help: "Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation).")
+    var check: Bool?
+
+    @Flag(help: "Look every user up after its deletion: verified, or failed (not_verified).")
+    var verify = false
+
+    @Flag(help: "Count a 404 as success (outcome not_found, exit 0).")
+    var ignoreNotFound = false
+
+    @Option(help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
+            completion: .file())
+    var journal: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing for successes (human output; a dry run still lists its requests).")
+    var quiet = false
+
+    var connection: ConnectionOptions { batch.connection }
+
+    /// `--check` unless told otherwise whenever offboard will ask for confirmation.
+    var checksFirst: Bool { check ?? (!yes && !dryRun) }
+
     func batchSettings(rerun: Bool) -> BatchSettings {
-        BatchSettings(
-            concurrency: concurrency,
-            rate: rate.value,
-            retry: RetryPolicy(maxRetries: retries),
-            rerun: rerun,
-            ignoreNotFound: ignoreNotFound,
-            transfer: connection.transferOptions,
-            dryRun: dryRun
-        )
+        var settings = batch.settings
+        settings.rerun = rerun
+        settings.ignoreNotFound = ignoreNotFound
+        settings.dryRun = dryRun
+        settings.verify = verify
+        return settings
     }
 }

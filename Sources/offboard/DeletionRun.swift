@@ -7,18 +7,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// What a service's command resolves before any ID is read or anything is sent.
-struct ServicePlan {
-    var baseURL: BaseURL
-    /// How this service's IDs are written; it may learn the tenant from the first ID.
-    var format: any IDFormat
-    var rerun = false
-    /// The service, once the IDs are read (Akana's tenant can come from them).
-    var makeService: (IDList) throws -> any DeletionService
-}
-
-/// The path every `delete` takes: arguments → validated plan and IDs → confirmation →
-/// batch → renderer → exit status. Nothing is sent before every check has passed.
+/// The path every `delete` takes: arguments → validated plan and IDs → (`--by email`: the users
+/// found) → (`--check`: every user looked up) → confirmation → batch → renderer → exit status.
+/// Nothing is deleted before every check has passed.
 struct DeletionRun {
     let options: DeleteOptions
 
@@ -28,50 +19,127 @@ struct DeletionRun {
     }
 
     private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) throws -> ExitStatus {
-        try IDReader.requireInput(arguments: arguments, file: options.fromFile)
-        let plan = try makePlan(console)
-        try options.connection.prepare(console, baseURL: plan.baseURL)
-        let (ids, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: plan.format)
-        warnings.forEach(console.warning)
-        let service = try plan.makeService(ids)
-        let journal = try options.journal.map {
-            try Journal(path: $0, service: service.name, scope: service.scope, baseURL: service.baseURL, ids: ids,
-                        ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
-        }
-        if let journal, journal.damagedLines > 0 {
-            console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
-        }
-        // libcurl is loaded here, once everything is checked: a machine without it is told
-        // before the operator confirms and before a journal is created.
-        let loop = try options.connection.transferLoop(console, redaction: service.redaction, connections: options.concurrency)
+        let run = UserListRun(options: options.batch, console: console)
+        var prepared = try run.prepare(arguments: arguments, plan: makePlan)
+        let service = prepared.service
+        var journal = options.batch.by == .id ? try openJournal(for: prepared.inputs, service: service, console: console) : nil
+        let renderer = run.renderer(for: service, quiet: options.quiet)
+        prepared.batch = Batch(service: service, settings: options.batchSettings(rerun: prepared.plan.rerun), transport: prepared.batch.transport)
+        Interrupts.install()
 
-        if !options.dryRun, !options.yes {
+        var ids = prepared.inputs
+        var users: [Int: UserRecord] = [:]
+        var unresolved: [DeletionResult] = []
+        if options.batch.by == .email {
+            let found = run.find(prepared, renderer: renderer)
+            if let stop = found.stop { return ended(stop, renderer: renderer, console: console) }
+            (ids, users, unresolved) = (found.ids, found.users, found.unresolved)
+            journal = try openJournal(for: ids, service: service, console: console)
+        }
+
+        var checked: [Int: DeletionResult] = [:]
+        if options.checksFirst {
+            let check = Check(batch: prepared.batch, ids: ids, known: users)
+            guard let summary = check.perform(renderer: renderer) else {
+                (users, checked) = (check.users, check.settled)
+                return try deleteAfterConfirming(ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
+                                                 journal: journal, renderer: renderer, run: run)
+            }
+            return ended(summary, renderer: renderer, console: console)
+        }
+        return try deleteAfterConfirming(ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
+                                         journal: journal, renderer: renderer, run: run)
+    }
+
+    private func deleteAfterConfirming(_ ids: IDList, users: [Int: UserRecord], checked: [Int: DeletionResult], unresolved: [DeletionResult],
+                                       prepared: UserListRun.Prepared, journal: Journal?, renderer: any ResultRenderer,
+                                       run: UserListRun) throws -> ExitStatus {
+        let service = prepared.service
+        let toDelete = ids.count - checked.count
+        if !options.dryRun, !options.yes, toDelete > 0 {
             guard Confirmation.terminalAvailable else {
                 throw OffboardError(.usage, "no terminal to confirm on — pass --yes to delete without asking (or --dry-run to only show the requests)")
             }
-            guard Confirmation.ask(ids: ids, service: service) else {
-                console.err("nothing deleted")
+            let listing = Confirmation.Listing(ids: ids, users: users, settled: checked, checked: options.checksFirst, unresolved: unresolved.count)
+            guard Confirmation.ask(listing, service: service) else {
+                run.console.err("nothing deleted")
                 return .refused
             }
         }
 
         if !options.dryRun { try journal?.beginWriting() }
+        unresolved.forEach(renderer.render)
+        var summary = run.showing(ids.count, on: renderer) { emit in
+            prepared.batch.run(ids, journal: journal, stop: Interrupts.stop, checked: checked, emit: emit)
+        }
+        unresolved.forEach { summary.include($0) }
+        renderer.finish(summary)
+        if let error = summary.journalError { run.console.error(error.message) }
+        return summary.exitStatus
+    }
 
-        let renderer: any ResultRenderer = options.format == .json
-            ? JSONRenderer(console: console)
-            : HumanRenderer(console: console, quiet: options.quiet, scope: "\(service.name), \(service.scopeDescription)")
-        let batch = Batch(service: service, settings: options.batchSettings(rerun: plan.rerun), transport: loop)
-        Interrupts.install()
+    /// A run that ended before any deletion: what was shown stands; the summary says why.
+    private func ended(_ summary: BatchSummary, renderer: any ResultRenderer, console: Console) -> ExitStatus {
+        renderer.finish(summary)
+        console.err("nothing deleted")
+        return summary.exitStatus
+    }
+
+    private func openJournal(for ids: IDList, service: any DeletionService, console: Console) throws -> Journal? {
+        guard let path = options.journal else { return nil }
+        let journal = try Journal(path: path, service: service.name, scope: service.scope, baseURL: service.baseURL, ids: ids,
+                                  ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
+        if journal.damagedLines > 0 {
+            console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
+        }
+        return journal
+    }
+}
+
+/// `--check`: every user looked up before the confirmation (with `--by email` the search found
+/// them already). What a look-up settles — already deleted, no such user, out of reach — gets no
+/// DELETE; the rest are listed by name in the confirmation.
+final class Check {
+    let batch: Batch
+    let ids: IDList
+    private(set) var users: [Int: UserRecord]
+    private(set) var settled: [Int: DeletionResult] = [:]
+    private var failures: [DeletionResult] = []
+
+    init(batch: Batch, ids: IDList, known users: [Int: UserRecord]) {
+        self.batch = batch
+        self.ids = ids
+        self.users = users
+    }
+
+    /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
+    /// credentials, a base URL that is not the API's, Ctrl-C), whose failures are shown.
+    func perform(renderer: any ResultRenderer) -> BatchSummary? {
+        guard users.count < ids.count else {
+            for (index, user) in users { settle(index, .found(user), as: nil) }
+            return nil
+        }
+        let position = Dictionary(uniqueKeysWithValues: (0..<ids.count).map { (ids.id(at: $0), $0) })
         let progress = ProgressLine(total: ids.count)
-        let summary = batch.run(ids, journal: journal, stop: Interrupts.stop) { result in
-            progress.erase(before: result)
-            renderer.render(result)
+        let summary = batch.lookUp(ids, stop: Interrupts.stop) { [self] result in
+            if let index = position[result.id] { settle(index, Lookup(result), as: result) }
+            if result.error != nil { failures.append(result) }
             progress.advance()
         }
         progress.erase()
-        renderer.finish(summary)
-        if let error = summary.journalError { console.error(error.message) }
-        return summary.exitStatus
+        guard summary.stopReason != nil else { return nil }
+        failures.forEach(renderer.render)
+        return summary
+    }
+
+    /// What the service makes of one look-up; `result` is the look-up's own, kept for its status
+    /// and problem.
+    private func settle(_ index: Int, _ lookup: Lookup, as result: DeletionResult?) {
+        if case .found(let user) = lookup { users[index] = user }
+        guard let verdict = batch.service.verdictBeforeDelete(lookup) else { return }
+        var outcome = result ?? DeletionResult(service: batch.service.name, id: ids.id(at: index), line: ids.line(at: index), verdict: verdict)
+        outcome.verdict = verdict
+        settled[index] = outcome
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OffboardCore
+import Output
 import Torii
 
 extension Offboard {
@@ -7,25 +8,14 @@ extension Offboard {
         static let configuration = CommandConfiguration(
             commandName: "torii",
             abstract: "Torii server API (api.torii.so).",
-            subcommands: [Delete.self]
+            subcommands: [Delete.self, Show.self]
         )
     }
 }
 
 extension Offboard.ToriiCommand {
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "delete",
-            abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
-            discussion: """
-            The secret key comes from TORII_SECRET_KEY or --secret-key-file; there is no flag that \
-            takes the key itself. Keys start with sk_test_ (test environment) or sk_live_ (live).
-            """
-        )
-
-        @Argument(help: ArgumentHelp("User IDs (UUIDs).", valueName: "user-id"))
-        var userIDs: [String] = []
-
+    /// Which API, and the key: every Torii command that sends requests has them.
+    struct Target: ParsableArguments {
         @Option(help: ArgumentHelp("API base URL (default: TORII_BASE_URL, else \(ToriiService.defaultBaseURL)).", valueName: "url"))
         var baseURL: String?
 
@@ -33,21 +23,62 @@ extension Offboard.ToriiCommand {
                 completion: .file())
         var secretKeyFile: String?
 
-        @Flag(help: "This run repeats an earlier one: a 403 counts as already deleted.")
+        func plan(_ console: Console, rerun: Bool = false) throws -> ServicePlan {
+            let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
+                                   source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
+            guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
+                throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
+            }
+            let service = try ToriiService(baseURL: base.description, secretKey: key)
+            return ServicePlan(baseURL: base, format: ToriiIDFormat(), rerun: rerun) { _ in service }
+        }
+    }
+
+    static let credentialsDiscussion = """
+        The secret key comes from TORII_SECRET_KEY or --secret-key-file; there is no flag that \
+        takes the key itself. Keys start with sk_test_ (test environment) or sk_live_ (live).
+        """
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete",
+            abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
+            discussion: credentialsDiscussion
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (UUIDs), or email addresses with --by email.", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @OptionGroup var target: Target
+
+        @Flag(help: "This run repeats an earlier one: a 403 is looked up, and a deleted user counts as already deleted.")
         var rerun = false
 
         @OptionGroup var options: DeleteOptions
 
         func run() throws {
-            try DeletionRun(options: options).execute(arguments: userIDs) { [baseURL, secretKeyFile, rerun] console in
-                let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
-                                       source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
-                guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
-                    throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
-                }
-                let service = try ToriiService(baseURL: base.description, secretKey: key)
-                return ServicePlan(baseURL: base, format: ToriiIDFormat(), rerun: rerun) { _ in service }
+            try DeletionRun(options: options).execute(arguments: userIDs) { [target, rerun] console in
+                try target.plan(console, rerun: rerun)
             }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Look Torii users up, read-only (GET /api/server/v1/users/{userId}).",
+            discussion: credentialsDiscussion
+        )
+
+        @Argument(help: ArgumentHelp("User IDs (UUIDs), or email addresses with --by email.", valueName: "user-id"))
+        var userIDs: [String] = []
+
+        @OptionGroup var target: Target
+
+        @OptionGroup var options: BatchOptions
+
+        func run() throws {
+            try ShowRun(options: options).execute(arguments: userIDs) { [target] console in try target.plan(console) }
         }
     }
 }
