@@ -115,48 +115,45 @@ public struct Batch: Sendable {
         self.random = random
     }
 
-    /// - Parameters:
-    ///   - journal: records every start and result, and says what an earlier run already did.
-    ///   - stop: set by Ctrl-C; no new deletions start once it is.
-    ///   - emit: called for each result, on the transfer thread, one at a time.
-    /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
-    ///   - checked: what `--check` settled, by ID index, for IDs that get no DELETE.
-    public func run(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: DeletionResult] = [:],
-                    emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
-        Handoff.wait { deliver in start(ids, journal: journal, stop: stop, checked: checked, emit: emit, done: deliver) }
+    /// What a batch does for each of its IDs.
+    public enum Work {
+        /// Delete each ID; `checked` holds what `--check` settled, by ID index: those get no DELETE.
+        case delete(checked: [Int: DeletionResult] = [:])
+        /// Look each user up (`show`, `--check`): nothing is changed.
+        case lookUp
+        /// `--by email`: find the user of each address (held as opaque IDs).
+        case findByEmail(any UserSearching)
     }
 
-    /// Looks every user up (`show`) instead of deleting: no journal, nothing changed.
-    public func lookUp(_ ids: IDList, stop: StopRequest = StopRequest(), emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
-        Handoff.wait { deliver in startLookUps(ids, stop: stop, emit: emit, done: deliver) }
+    /// - Parameters:
+    ///   - journal: records every start and result, and says what an earlier run already did.
+    ///   - stop: set by Ctrl-C; no new requests start once it is.
+    ///   - emit: called for each result, on the transfer thread, one at a time.
+    /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
+    public func run(_ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+                    emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
+        Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, emit: emit, done: deliver) }
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
-    public func start(_ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(), checked: [Int: DeletionResult] = [:],
+    public func start(_ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
                       emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
-        schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
-            let options = DeletionPlanOptions(retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
-                                              verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
-            return DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
-                                earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
-        }
-    }
-
-    /// `lookUp`, returning at once; `done` gets the summary on the transport's thread.
-    public func startLookUps(_ ids: IDList, stop: StopRequest = StopRequest(), emit: @escaping (DeletionResult) -> Void,
-                             done: @escaping (BatchSummary) -> Void) {
-        schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
-            LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
-                       baseURL: baseURLCheck, started: started)
-        }
-    }
-
-    /// `--by email`: finds the user of each address (`emails` holds them as opaque IDs).
-    public func resolve(_ emails: IDList, using search: any UserSearching, stop: StopRequest = StopRequest(),
-                        emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
-        Handoff.wait { deliver in
-            schedule(emails, journal: nil, stop: stop, emit: emit, done: deliver) { [settings] index, _, started in
-                EmailResolutionPlan(service: search, email: emails.id(at: index), line: emails.line(at: index), retry: settings.retry,
+        switch work {
+        case .delete(let checked):
+            schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
+                let options = DeletionPlanOptions(retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
+                                                  verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
+                return DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
+                                    earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
+            }
+        case .lookUp:
+            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
+                LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
+                           baseURL: baseURLCheck, started: started)
+            }
+        case .findByEmail(let search):
+            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [settings] index, _, started in
+                EmailResolutionPlan(service: search, email: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                                     started: started)
             }
         }

@@ -70,7 +70,7 @@ struct DeletionRun {
         if !options.dryRun { try journal?.beginWriting() }
         unresolved.forEach(renderer.render)
         var summary = run.showing(ids.count, on: renderer) { emit in
-            prepared.batch.run(ids, journal: journal, stop: Interrupts.stop, checked: checked, emit: emit)
+            prepared.batch.run(.delete(checked: checked), ids, journal: journal, stop: Interrupts.stop, emit: emit)
         }
         unresolved.forEach { summary.include($0) }
         renderer.finish(summary)
@@ -121,7 +121,7 @@ final class Check {
         }
         let position = Dictionary(uniqueKeysWithValues: (0..<ids.count).map { (ids.id(at: $0), $0) })
         let progress = ProgressLine(total: ids.count)
-        let summary = batch.lookUp(ids, stop: Interrupts.stop) { [self] result in
+        let summary = batch.run(.lookUp, ids, stop: Interrupts.stop) { [self] result in
             if let index = position[result.id] { settle(index, Lookup(result), as: result) }
             if result.error != nil { failures.append(result) }
             progress.advance()

@@ -32,7 +32,7 @@ struct ShowRun {
                 }
             } else {
                 summary = run.showing(prepared.inputs.count, on: renderer) { emit in
-                    prepared.batch.lookUp(prepared.inputs, stop: Interrupts.stop, emit: emit)
+                    prepared.batch.run(.lookUp, prepared.inputs, stop: Interrupts.stop, emit: emit)
                 }
             }
             renderer.finish(summary)

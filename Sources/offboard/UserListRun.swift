@@ -81,7 +81,7 @@ struct UserListRun {
         let position = Dictionary(uniqueKeysWithValues: (0..<emails.count).map { (emails.id(at: $0), $0) })
         var found: [(position: Int, user: UserRecord, id: String)] = []
         var unresolved: [DeletionResult] = []
-        let summary = prepared.batch.resolve(emails, using: search, stop: Interrupts.stop) { result in
+        let summary = prepared.batch.run(.findByEmail(search), emails, stop: Interrupts.stop) { result in
             if let user = result.user, let id = user.id {
                 found.append((position[result.id] ?? 0, user, id))
             } else {

@@ -28,7 +28,7 @@ import Torii
         let (ids, _) = try IDReader.read(arguments: arguments, file: nil, format: ToriiIDFormat())
         let run = Run()
         let batch = Batch(service: service, settings: settings, transport: transport, random: { random })
-        batch.start(ids, journal: journal, stop: stop, emit: { run.results.append($0) }, done: { run.summary = $0 })
+        batch.start(.delete(), ids, journal: journal, stop: stop, emit: { run.results.append($0) }, done: { run.summary = $0 })
         transport.runUntilIdle()
         return run
     }

@@ -83,7 +83,7 @@ import Torii
         let transport = FakeTransport { _, _ in .status(204) }
         let run = Engine.Run()
         let batch = Batch(service: Engine.service, settings: BatchSettings(), transport: transport)
-        batch.start(ids, checked: [0: DeletionResult(service: "torii", id: checked, line: nil, verdict: Verdict(outcome: .alreadyDeleted))], emit: { run.results.append($0) }, done: { run.summary = $0 })
+        batch.start(.delete(checked: [0: DeletionResult(service: "torii", id: checked, line: nil, verdict: Verdict(outcome: .alreadyDeleted))]), ids, emit: { run.results.append($0) }, done: { run.summary = $0 })
         transport.runUntilIdle()
         #expect(transport.sent.map(\.id) == [open])
         #expect(run.result(checked)?.outcome == .alreadyDeleted)

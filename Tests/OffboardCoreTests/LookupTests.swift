@@ -95,7 +95,7 @@ import Testing
         let (ids, _) = try IDReader.read(arguments: [Self.toriiID], file: nil, format: ToriiIDFormat())
         let batch = Batch(service: Self.torii, settings: BatchSettings(), transport: transport, random: { FixedRandom.lowest })
         let run = BatchEngineTests.Run()
-        batch.startLookUps(ids, emit: { run.results.append($0) }, done: { run.summary = $0 })
+        batch.start(.lookUp, ids, emit: { run.results.append($0) }, done: { run.summary = $0 })
         transport.runUntilIdle()
         let result = try #require(run.results.first)
         #expect(result.outcome == .found)
@@ -124,5 +124,59 @@ import Testing
         let last = try #require(torii.searchPage(in: LookupTests.json(200, #"{"items":[],"nextCursor":"x","hasMore":false}"#)))
         #expect(last.nextCursor == nil)
         #expect(torii.searchPage(in: LookupTests.json(200, #"{"users":[]}"#)) == nil)
+    }
+}
+
+@Suite struct EmailResolutionTests {
+    typealias Engine = BatchEngineTests
+
+    /// Runs the resolution of `emails` against pages the fake transport serves by cursor.
+    func resolve(_ emails: [String], pages: @escaping (_ email: String, _ cursor: String?) -> String) throws -> [DeletionResult] {
+        let (list, _) = try IDReader.read(arguments: emails, file: nil, format: EmailFormat())
+        let transport = FakeTransport { request, _ in
+            let body = request.body.flatMap { JSONValue.parse($0) }
+            let cursor = request.url.split(separator: "cursor=").dropFirst().first.map(String.init)
+            return .json(200, pages(body?["email"]?.stringValue ?? "", cursor))
+        }
+        let batch = Batch(service: LookupTests.torii, settings: BatchSettings(), transport: transport)
+        var results: [DeletionResult] = []
+        let recorder = Engine.Run()
+        batch.start(.findByEmail(LookupTests.torii), list, emit: { recorder.results.append($0) }, done: { recorder.summary = $0 })
+        transport.runUntilIdle()
+        results = recorder.results
+        return results
+    }
+
+    @Test func readsEveryPageAndKeepsOnlyTheExactAddress() throws {
+        let results = try resolve(["Ada.Lovelace@Acme.example"]) { _, cursor in
+            cursor == nil
+                ? #"{"items":[{"id":"u1","email":"ada.lovelace@acme.example.org"}],"nextCursor":"p2","hasMore":true}"#
+                : #"{"items":[{"id":"u2","email":"ADA.LOVELACE@acme.example","name":"Ada"}],"nextCursor":null,"hasMore":false}"#
+        }
+        #expect(results.count == 1)
+        #expect(results[0].id == "ada.lovelace@acme.example")
+        #expect(results[0].user?.id == "u2")
+    }
+
+    @Test func noMatchIsNotFoundAndSeveralAreAmbiguous() throws {
+        let results = try resolve(["nobody@acme.example", "shared@acme.example"]) { email, _ in
+            email == "shared@acme.example"
+                ? #"{"items":[{"id":"u1","email":"shared@acme.example","name":"One"},{"id":"u2","email":"Shared@acme.example","name":"Two"}],"hasMore":false}"#
+                : #"{"items":[{"id":"u3","email":"somebody.nobody@acme.example"}],"hasMore":false}"#
+        }
+        let nobody = try #require(results.first { $0.id == "nobody@acme.example" })
+        #expect(nobody.outcome == .notFound)
+        let shared = try #require(results.first { $0.id == "shared@acme.example" })
+        #expect(shared.error?.kind == .ambiguous)
+        #expect(shared.error?.message == "2 users have this email address: u1 (One); u2 (Two)")
+        #expect(ExitStatus.forFailure(.ambiguous) == .malformedInput)
+    }
+
+    @Test func anAddressMustLookLikeOne() {
+        var format = EmailFormat()
+        #expect((try? format.parse("Ada@Example.com").get()) == .opaque("ada@example.com"))
+        for bad in ["ada", "@example.com", "ada@", "a@b@c", "ada @example.com", "ada@exa\u{200B}mple.com"] {
+            #expect((try? format.parse(bad[...]).get()) == nil, "\(bad)")
+        }
     }
 }
