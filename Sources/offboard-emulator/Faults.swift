@@ -31,6 +31,7 @@ struct FaultConfig: Sendable {
     /// DELETEs allowed per one-second window and API; 0 disables the limit.
     var rateLimit = 0
     var failRate = 0.0
+    var errorRate = 0.0
     var dropRate = 0.0
     var garbageRate = 0.0
 }
@@ -41,6 +42,8 @@ enum FaultDecision {
     case rateLimited
     /// 503 with Retry-After; the delete is not applied.
     case unavailable
+    /// 500 with the vendor's error body; the delete is not applied.
+    case serverError
     /// Apply the delete, then close the connection without answering.
     case drop
     /// Apply the delete, then answer 200 with a malformed body; the payload seeds the body.
@@ -59,8 +62,8 @@ struct FaultState {
     private var akanaWindow: (second: Int64, count: Int) = (-1, 0)
 
     /// Decides the fate of one DELETE: the rate limit first, then one draw that lands in
-    /// [0, fail) → 503, [fail, fail+drop) → drop, [fail+drop, fail+drop+garbage) → garbage, so
-    /// each rate is exactly the share of DELETEs it names (their sum is at most 1).
+    /// consecutive ranges [0, fail) → 503, then error → 500, drop, garbage, so each rate is
+    /// exactly the share of DELETEs it names (their sum is at most 1).
     mutating func decide(for api: VendorAPI, id: String, attempt: Int, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
         if config.rateLimit > 0 {
             let limited: Bool
@@ -70,14 +73,22 @@ struct FaultState {
             }
             if limited { return .rateLimited }
         }
-        guard config.failRate + config.dropRate + config.garbageRate > 0 else { return .none }
+        guard config.failRate + config.errorRate + config.dropRate + config.garbageRate > 0 else { return .none }
         let key = (api == .torii ? "torii/" : "akana/") + id
         var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15))
-        let draw = random.nextUnit()
-        if draw < config.failRate { return .unavailable }
-        if draw < config.failRate + config.dropRate { return .drop }
-        if draw < config.failRate + config.dropRate + config.garbageRate { return .garbage(random.next()) }
+        var draw = random.nextUnit()
+        for (share, decision) in [(config.failRate, FaultDecision.unavailable), (config.errorRate, .serverError),
+                                  (config.dropRate, .drop), (config.garbageRate, .garbage(random.next()))] {
+            if draw < share { return decision }
+            draw -= share
+        }
         return .none
+    }
+
+    /// DELETEs the API still takes in the current window (for the RateLimit header).
+    func remaining(for api: VendorAPI, limit: Int, nowSecond: Int64) -> Int {
+        let window = api == .torii ? toriiWindow : akanaWindow
+        return window.second == nowSecond ? max(0, limit - window.count) : limit
     }
 
     /// FNV-1a, 64 bits: a stable hash (Swift's `Hasher` is seeded per process).
