@@ -122,7 +122,7 @@ extension Emulator {
         guard segments.count == 4, segments[1] == "api", segments[2] == "users", !segments[3].isEmpty else {
             return .text(404, "Not Found")
         }
-        let userID = percentDecode(segments[3]) ?? String(segments[3])
+        let userID = percentDecode(segments[3])
         switch request.method {
         case "DELETE": return akanaDelete(request, userID: userID)
         case "GET", "HEAD": return akanaGetUser(request, userID: userID)

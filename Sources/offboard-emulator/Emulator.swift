@@ -30,15 +30,9 @@ struct EmulatorRequest: Sendable {
         self.target = target
         self.headers = headers
         self.body = body
-        // An absolute-form target (`http://host/path`) names the same resource as its path.
-        var pathAndQuery = Substring(target)
-        if !target.hasPrefix("/"), let scheme = target.firstRange(of: "://") {
-            let afterAuthority = target[scheme.upperBound...]
-            pathAndQuery = afterAuthority[(afterAuthority.firstIndex { $0 == "/" || $0 == "?" } ?? afterAuthority.endIndex)...]
-        }
-        let question = pathAndQuery.firstIndex(of: "?")
-        path = String(pathAndQuery[..<(question ?? pathAndQuery.endIndex)])
-        let items = question.flatMap { URLComponents(string: "/?" + pathAndQuery[$0...].dropFirst())?.queryItems } ?? []
+        let question = target.firstIndex(of: "?")
+        path = String(target[..<(question ?? target.endIndex)])
+        let items = question.flatMap { URLComponents(string: "/" + target[$0...])?.queryItems } ?? []
         query = Dictionary(items.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
     }
 
@@ -145,24 +139,9 @@ func monotonicSeconds() -> Int64 {
 
 private let clockOrigin = ContinuousClock.now
 
-/// Percent-decodes a raw path segment. Nil for malformed escapes.
-func percentDecode(_ raw: Substring) -> String? {
-    guard raw.contains("%") else { return String(raw) }
-    var bytes: [UInt8] = []
-    var iterator = raw.utf8.makeIterator()
-    while let byte = iterator.next() {
-        guard byte == UInt8(ascii: "%") else {
-            bytes.append(byte)
-            continue
-        }
-        guard let high = iterator.next().flatMap(hexDigitValue), let low = iterator.next().flatMap(hexDigitValue) else { return nil }
-        bytes.append(high << 4 | low)
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-private func hexDigitValue(_ byte: UInt8) -> UInt8? {
-    UInt8(String(UnicodeScalar(byte)), radix: 16)
+/// Percent-decodes a raw path segment; malformed escapes leave it as it is.
+func percentDecode(_ raw: Substring) -> String {
+    URLComponents(string: "/" + raw).map { String($0.path.dropFirst()) } ?? String(raw)
 }
 
 /// Lower-case hex of `value`, left-padded with zeros to `width` digits.

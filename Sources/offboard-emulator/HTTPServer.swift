@@ -13,9 +13,6 @@ struct ServerError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Request bodies above this are answered 413 (the APIs take small JSON bodies at most).
-private let maxBodyBytes = 1024 * 1024
-
 final class HTTPServer {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     private let quiescing: ServerQuiescingHelper
@@ -81,40 +78,22 @@ final class HTTPServer {
         try group.syncShutdownGracefully()
     }
 
+    /// IPv4 first, so "localhost" always answers on 127.0.0.1; an address listed twice (a hosts
+    /// file may) is bound once.
     private func resolve(host: String) throws -> [SocketAddress] {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_PASSIVE
-        var results: UnsafeMutablePointer<addrinfo>?
-        let code = getaddrinfo(host, nil, &hints, &results)
-        guard code == 0 else {
-            throw ServerError(description: "cannot resolve host \(host): \(String(cString: gai_strerror(code)))")
-        }
-        defer { freeaddrinfo(results) }
+        let resolver = NIORandomizedDNSResolver(loop: group.next())
+        let ipv4 = resolver.initiateAQuery(host: host, port: 0), ipv6 = resolver.initiateAAAAQuery(host: host, port: 0)
         var addresses: [SocketAddress] = []
-        for info in sequence(first: results, next: { $0?.pointee.ai_next }).compactMap({ $0?.pointee }) {
-            guard let pointer = info.ai_addr else { continue }
-            switch info.ai_family {
-            case AF_INET:
-                let address = pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
-                addresses.append(SocketAddress(address, host: host))
-            case AF_INET6:
-                let address = pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
-                addresses.append(SocketAddress(address, host: host))
-            default:
-                continue
+        do {
+            for address in try ipv4.wait().sorted(by: { "\($0)" < "\($1)" }) + ipv6.wait().sorted(by: { "\($0)" < "\($1)" })
+                where !addresses.contains(address) {
+                addresses.append(address)
             }
+        } catch {
+            throw ServerError(description: "cannot resolve host \(host): \(error)")
         }
-        // IPv4 first, so "localhost" always answers on 127.0.0.1; an address listed twice
-        // (a hosts file may) is bound once.
-        var unique: [SocketAddress] = []
-        for address in addresses.filter({ $0.protocol == .inet }) + addresses.filter({ $0.protocol == .inet6 })
-            where !unique.contains(address) {
-            unique.append(address)
-        }
-        guard !unique.isEmpty else { throw ServerError(description: "no IPv4 or IPv6 address for \(host)") }
-        return unique
+        guard !addresses.isEmpty else { throw ServerError(description: "no IPv4 or IPv6 address for \(host)") }
+        return addresses
     }
 
     private func bootstrap(ipv6: Bool) -> ServerBootstrap {
@@ -135,26 +114,26 @@ final class HTTPServer {
                     // that are not HTTP (a TLS handshake) with 400 at once.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
+                    // Whole requests, chunked bodies included; above a MiB (the APIs take small JSON
+                    // bodies at most) the aggregator answers 413.
+                    try channel.pipeline.syncOperations.addHandlers(
+                        NIOHTTPServerRequestAggregator(maxContentLength: 1024 * 1024),
                         EmulatorHTTPHandler(emulator: emulator, logRequests: logRequests))
                 }
             }
         // `::` must not take the IPv4 port that `0.0.0.0` of the same name holds.
-        return ipv6 ? bootstrap.serverChannelOption(.socketOption(.ipv6_v6only), value: 1) : bootstrap
+        return ipv6 ? bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1) : bootstrap
     }
 }
 
-/// Collects one request (head, body parts, end), lets the emulator answer it after its
-/// latency, and writes the answer, or closes the connection when the answer is a drop.
+/// Lets the emulator answer each whole request after its latency, and writes the answer, or
+/// closes the connection when the answer is a drop.
 private final class EmulatorHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = NIOHTTPServerRequestFull
     typealias OutboundOut = HTTPServerResponsePart
 
     private let emulator: Emulator
     private let logRequests: Bool
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var bodyTooLarge = false
 
     init(emulator: Emulator, logRequests: Bool) {
         self.emulator = emulator
@@ -162,34 +141,18 @@ private final class EmulatorHTTPHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            body = []
-            bodyTooLarge = false
-        case .body(var chunk):
-            if body.count + chunk.readableBytes > maxBodyBytes {
-                bodyTooLarge = true
-            } else if let bytes = chunk.readBytes(length: chunk.readableBytes) {
-                body += bytes
-            }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let request = EmulatorRequest(method: head.method.rawValue, target: head.uri, headers: head.headers, body: body)
-            if bodyTooLarge {
-                return respond(context: context, head: head, .text(413, "Request body too large"))
-            }
-            let delay = emulator.latencyMilliseconds(for: request)
-            guard delay > 0 else {
-                return respond(context: context, head: head, emulator.respond(to: request))
-            }
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let emulator = emulator
-            context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) {
-                let (handler, context) = loopBound.value
-                handler.respond(context: context, head: head, emulator.respond(to: request))
-            }
+        let (head, body) = (unwrapInboundIn(data).head, unwrapInboundIn(data).body)
+        let request = EmulatorRequest(method: head.method.rawValue, target: head.uri, headers: head.headers,
+                                      body: body.map { Array($0.readableBytesView) } ?? [])
+        let delay = emulator.latencyMilliseconds(for: request)
+        guard delay > 0 else {
+            return respond(context: context, head: head, emulator.respond(to: request))
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let emulator = emulator
+        context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) {
+            let (handler, context) = loopBound.value
+            handler.respond(context: context, head: head, emulator.respond(to: request))
         }
     }
 

@@ -99,30 +99,28 @@ struct ToriiProblem {
 
 /// ServerUserResponse, as `GET /api/server/v1/users/{userId}` and the search answer it.
 private struct ToriiUserBody: Encodable {
-    let user: EmulatedUser<ToriiEnvironment>
+    let id, environmentId, name, firstName, lastName, email, status, createdAt, updatedAt, emailVerifiedAt: String
+    let locale: Null<String>
+    let deletedAt: Null<String>  // null unless deleted
+    let publicMetadata, privateMetadata, unsafeMetadata: [String: String]
 
-    enum CodingKeys: String, CodingKey {
-        case id, environmentId, name, firstName, lastName, email, locale, status, createdAt, updatedAt
-        case emailVerifiedAt, deletedAt, publicMetadata, privateMetadata, unsafeMetadata
+    init(_ user: EmulatedUser<ToriiEnvironment>) {
+        (id, environmentId, name, email) = (user.id, "env_\(user.profile.rawValue)", user.person.name, user.person.email)
+        (firstName, lastName, locale) = (user.person.firstName, user.person.lastName, Null(nil))
+        (status, deletedAt) = (user.isDeleted ? "deleted" : "active", Null(user.deletedAt.map(iso8601)))
+        (createdAt, emailVerifiedAt, updatedAt) = (iso8601(user.createdAt), iso8601(user.createdAt), iso8601(user.deletedAt ?? user.createdAt))
+        (publicMetadata, privateMetadata, unsafeMetadata) = ([:], [:], [:])
     }
+}
+
+/// An optional member written as `null` when absent, where the API documents it nullable.
+struct Null<Wrapped: Encodable>: Encodable {
+    let value: Wrapped?
+    init(_ value: Wrapped?) { self.value = value }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(user.id, forKey: .id)
-        try container.encode("env_\(user.profile.rawValue)", forKey: .environmentId)
-        try container.encode(user.person.name, forKey: .name)
-        try container.encode(user.person.firstName, forKey: .firstName)
-        try container.encode(user.person.lastName, forKey: .lastName)
-        try container.encode(user.person.email, forKey: .email)
-        try container.encodeNil(forKey: .locale)
-        try container.encode(user.isDeleted ? "deleted" : "active", forKey: .status)
-        try container.encode(iso8601(user.createdAt), forKey: .createdAt)
-        try container.encode(iso8601(user.deletedAt ?? user.createdAt), forKey: .updatedAt)
-        try container.encode(iso8601(user.createdAt), forKey: .emailVerifiedAt)
-        try container.encode(user.deletedAt.map(iso8601), forKey: .deletedAt)  // null unless deleted
-        for key in [CodingKeys.publicMetadata, .privateMetadata, .unsafeMetadata] {
-            try container.encode([String: String](), forKey: key)
-        }
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
     }
 }
 
@@ -137,17 +135,8 @@ private struct ToriiSearch: Decodable {
 
 private struct ToriiSearchPage: Encodable {
     let items: [ToriiUserBody]
-    let nextCursor: String?
+    let nextCursor: Null<String>  // null on the last page
     let hasMore: Bool
-
-    enum CodingKeys: String, CodingKey { case items, nextCursor, hasMore }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)  // null on the last page
-        try container.encode(hasMore, forKey: .hasMore)
-    }
 }
 
 func iso8601(_ date: Date) -> String {
@@ -169,7 +158,7 @@ extension Emulator {
             return authorize(request).map(problem) ?? search(request, problem: problem)
         }
         // Matched on the raw segment; the ID itself is compared decoded, and UUIDs in any case.
-        let userID = (percentDecode(segments[5]) ?? String(segments[5])).lowercased()
+        let userID = percentDecode(segments[5]).lowercased()
         switch request.method {
         case "DELETE": return toriiDelete(request, userID: userID, problem: problem)
         case "GET", "HEAD": return authorize(request).map(problem) ?? toriiGet(userID: userID, problem: problem)
@@ -191,7 +180,7 @@ extension Emulator {
         let user = world.withLock { world in world.torii.directory.index(of: userID).map { world.torii.directory.users[$0] } }
         guard let user else { return problem(.notFound) }
         guard user.profile == config.toriiKeyEnvironment else { return problem(.forbidden) }
-        return .json(200, ToriiUserBody(user: user))
+        return .json(200, ToriiUserBody(user))
     }
 
     /// Users of the key's environment in ID order; the cursor is the last ID of the page before.
@@ -225,7 +214,7 @@ extension Emulator {
         }
         let hasMore = matches.count > limit
         matches = Array(matches.prefix(limit))
-        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: hasMore ? matches.last?.id : nil, hasMore: hasMore))
+        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(hasMore ? matches.last?.id : nil), hasMore: hasMore))
     }
 
     private func toriiDelete(_ request: EmulatorRequest, userID: String, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {
