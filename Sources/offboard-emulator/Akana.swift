@@ -1,15 +1,7 @@
 // Akana API Platform: cookie-session login (`POST /api/login`, `POST /api/login/renewToken`,
 // `GET /api/login/endsession`), `GET /api/users/{UserID}` answered with a User object, and
 // CSRF-checked `DELETE /api/users/{UserID}` answered in text/plain.
-//
-// Users (tenant = --akana-tenant, default acmepaymentscorp; names and emails in the README):
-//   cb50e0c5-2bc4-4195-8932-0391ad6066bb.<tenant>   (the vendor docs' example)
-//   cb50e0c5-2bc4-4195-8932-000000000001.<tenant> … cb50e0c5-2bc4-4195-8932-000000000009.<tenant>
-//   with --seed-users N: 00000000-0000-4000-8000-<12 hex digits of i>.<tenant>, i in 1...N
-// Login accounts, all with password `offboard-demo`:
-//   admin@acme.example      site admin
-//   developer@acme.example  not an admin (deletes and user reads answer 403)
-//   pending@acme.example    login answers its next pending task, no cookies
+// Its users and login accounts are listed in the README.
 import FoundationEssentials
 
 struct AkanaAccount: Sendable {
@@ -38,9 +30,10 @@ struct AkanaState {
     /// Every DELETE received on the user route, faults included.
     var deleteRequests = 0
     /// Keyed by the AtmoAuthToken cookie value exactly as sent in Set-Cookie.
-    private var sessions: [String: AkanaSession] = [:]
+    var sessions: [String: AkanaSession] = [:]
 
     init(tenant: String, seedUsers: Int) {
+        // The first is the vendor docs' example; IDs end in `.<tenant>`.
         let demo = ["cb50e0c5-2bc4-4195-8932-0391ad6066bb"] + (1...9).map { "cb50e0c5-2bc4-4195-8932-00000000000\($0)" }
         let users = zip(demo, People.demo).map { (id: $0, person: $1) } + seededUsers(count: seedUsers)
         directory = UserDirectory(users.map { ("\($0.id).\(tenant)", $0.person, ()) })
@@ -59,10 +52,6 @@ struct AkanaState {
             return nil
         }
         return session
-    }
-
-    mutating func endSession(token: String) {
-        sessions[token] = nil
     }
 
     func activeSessionCount(nowMilliseconds: Int64) -> Int {
@@ -86,8 +75,7 @@ func parseCookies(_ headerValues: [String]) -> [(name: String, value: String)] {
 }
 
 private struct AkanaLoginRequest: Decodable {
-    let email: String
-    let password: String
+    let email, password: String
 }
 
 /// LoginResponse members this emulator knows values for.
@@ -139,7 +127,7 @@ extension Emulator {
     /// be sent (stale ones, say): any live one counts. Tokens are compared as sent (URL-encoded).
     private func akanaSession(_ request: EmulatorRequest, csrf: Bool) -> (token: String, session: AkanaSession)? {
         let cookies = parseCookies(request.headers["Cookie"])
-        let csrfHeader = request.header(akanaCsrfHeaderName)
+        let csrfHeader = request.headers.first(name: akanaCsrfHeaderName)
         let now = epochMilliseconds()
         return world.withLock { world in
             for token in cookies.filter({ $0.name == akanaAuthCookieName }).map(\.value) {
@@ -199,7 +187,7 @@ extension Emulator {
 
     private func akanaEndSession(_ request: EmulatorRequest) -> EmulatorResponse {
         guard let (token, _) = akanaSession(request, csrf: false) else { return Self.unauthorized }
-        world.withLock { $0.akana.endSession(token: token) }
+        world.withLock { $0.akana.sessions[token] = nil }
         return .json(200, ["loginStatus": false], headers: [
             ("Set-Cookie", "\(akanaAuthCookieName)=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly"),
         ])

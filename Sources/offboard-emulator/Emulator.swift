@@ -35,9 +35,6 @@ struct EmulatorRequest: Sendable {
         let items = question.flatMap { URLComponents(string: "/" + target[$0...])?.queryItems } ?? []
         query = Dictionary(items.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
     }
-
-    /// The first value of that (case-insensitive) header.
-    func header(_ name: String) -> String? { headers.first(name: name) }
 }
 
 struct EmulatorResponse: Sendable {
@@ -89,20 +86,12 @@ final class Emulator: Sendable {
     }
 
     func respond(to request: EmulatorRequest) -> EmulatorResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false)
-        let api: VendorAPI
-        var response: EmulatorResponse
-        switch request.path {
-        case _ where request.path.hasPrefix("/api/server/"):
-            api = .torii
-            response = handleTorii(request, segments: segments)
-        case "/_emulator/state":
-            guard request.method == "GET" || request.method == "HEAD" else { return .methodNotAllowed(allow: "GET, HEAD") }
-            return stateResponse()
-        default:
-            api = .akana
-            response = handleAkana(request, segments: segments)
+        if request.path == "/_emulator/state" {
+            return ["GET", "HEAD"].contains(request.method) ? stateResponse() : .methodNotAllowed(allow: "GET, HEAD")
         }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false)
+        let api: VendorAPI = request.path.hasPrefix("/api/server/") ? .torii : .akana
+        var response = api == .torii ? handleTorii(request, segments: segments) : handleAkana(request, segments: segments)
         if config.faults.rateLimit > 0 {
             response.headers += rateLimitHeaders(for: api)
         }

@@ -61,10 +61,7 @@ struct EmulatorCommand: ParsableCommand {
         guard !toriiKey.isEmpty, toriiKey.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw ValidationError("--torii-key must be non-empty printable ASCII without spaces.")
         }
-        let tenantBytes = UInt8(ascii: "a")...UInt8(ascii: "z")
-        guard !akanaTenant.isEmpty, akanaTenant.utf8.allSatisfy({
-            tenantBytes.contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || "-_.".utf8.contains($0)
-        }) else {
+        guard !akanaTenant.isEmpty, akanaTenant.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw ValidationError("--akana-tenant must be non-empty and use only letters, digits, '-', '_' and '.'.")
         }
         guard (1...31_536_000).contains(sessionTTL) else { throw ValidationError("--session-ttl must be in 1...31536000 seconds.") }

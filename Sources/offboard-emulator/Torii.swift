@@ -1,13 +1,7 @@
 // Torii's server API: `GET` and `DELETE /api/server/v1/users/{userId}` and
 // `POST /api/server/v1/users/search`, with a Bearer secret key and RFC 9457 problem+json errors
 // whose extras (`code`, `supportId`, `requestId`) are top-level members, as Torii's SDKs read them.
-//
-// Demo users (always present; names and emails in the README):
-//   test environment: 01931a73-8b00-7000-8000-000000000000   (the vendor docs' example)
-//                     01931a73-8b00-7000-8000-000000000001 … 01931a73-8b00-7000-8000-000000000009
-//   live environment: 01931a73-8b00-7000-8000-0000000000f1, 01931a73-8b00-7000-8000-0000000000f2
-// `--seed-users N` adds test-environment users 00000000-0000-4000-8000-<12 hex digits of i>, i in 1...N.
-// The key's environment is `live` when it starts with `sk_live_`, else `test`; users of the other
+// Its users are listed in the README. The key's environment is `live` when it starts with `sk_live_`, else `test`; users of the other
 // environment answer 403, exactly as a repeated DELETE does: Torii documents no `type` that
 // tells the two apart (a GET of the user does).
 import FoundationEssentials
@@ -28,6 +22,7 @@ struct ToriiState {
     private var requestCounter = 0
 
     init(seedUsers: Int) {
+        // The first is the vendor docs' example; the last two are live-environment users.
         let demo = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
             + ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
         var entries = zip(demo, People.demo).map { (id: $0, person: $1, profile: $0.hasSuffix("f1") || $0.hasSuffix("f2") ? ToriiEnvironment.live : .test) }
@@ -106,8 +101,8 @@ private struct ToriiUserBody: Encodable {
 
     init(_ user: EmulatedUser<ToriiEnvironment>) {
         (id, environmentId, name, email) = (user.id, "env_\(user.profile.rawValue)", user.person.name, user.person.email)
-        (firstName, lastName, locale) = (user.person.firstName, user.person.lastName, Null(nil))
-        (status, deletedAt) = (user.isDeleted ? "deleted" : "active", Null(user.deletedAt.map(iso8601)))
+        (firstName, lastName, locale) = (user.person.firstName, user.person.lastName, Null(value: nil))
+        (status, deletedAt) = (user.isDeleted ? "deleted" : "active", Null(value: user.deletedAt.map(iso8601)))
         (createdAt, emailVerifiedAt, updatedAt) = (iso8601(user.createdAt), iso8601(user.createdAt), iso8601(user.deletedAt ?? user.createdAt))
         (publicMetadata, privateMetadata, unsafeMetadata) = ([:], [:], [:])
     }
@@ -116,7 +111,6 @@ private struct ToriiUserBody: Encodable {
 /// An optional member written as `null` when absent, where the API documents it nullable.
 struct Null<Wrapped: Encodable>: Encodable {
     let value: Wrapped?
-    init(_ value: Wrapped?) { self.value = value }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -126,11 +120,9 @@ struct Null<Wrapped: Encodable>: Encodable {
 
 /// `POST /api/server/v1/users/search` body: every filter optional.
 private struct ToriiSearch: Decodable {
-    var email: String?
-    var name: String?
+    var email, name: String?
     var statuses: [String]?
-    var createdAfter: String?
-    var createdBefore: String?
+    var createdAfter, createdBefore: String?
 }
 
 private struct ToriiSearchPage: Encodable {
@@ -168,7 +160,7 @@ extension Emulator {
 
     /// The key check every user route starts with; nil when the key is the accepted one.
     private func authorize(_ request: EmulatorRequest) -> ToriiProblem? {
-        guard let authorization = request.header("Authorization") else { return .missingKey }
+        guard let authorization = request.headers.first(name: "Authorization") else { return .missingKey }
         // The scheme name is case-insensitive (RFC 9110 §11.1); the key is not.
         let scheme = authorization.prefix { $0 != " " }
         let key = authorization.dropFirst(scheme.count).drop { $0 == " " }
@@ -214,7 +206,7 @@ extension Emulator {
         }
         let hasMore = matches.count > limit
         matches = Array(matches.prefix(limit))
-        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(hasMore ? matches.last?.id : nil), hasMore: hasMore))
+        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(value: hasMore ? matches.last?.id : nil), hasMore: hasMore))
     }
 
     private func toriiDelete(_ request: EmulatorRequest, userID: String, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {
