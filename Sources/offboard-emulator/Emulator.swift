@@ -16,8 +16,6 @@ struct EmulatorConfig: Sendable {
 
 struct EmulatorRequest: Sendable {
     let method: String
-    /// The request target exactly as received (for logs).
-    let target: String
     /// The raw, still percent-encoded path, without the query.
     let path: String
     /// Query parameters, decoded; a repeated name keeps its last value.
@@ -27,7 +25,6 @@ struct EmulatorRequest: Sendable {
 
     init(method: String, target: String, headers: HTTPHeaders, body: [UInt8]) {
         self.method = method
-        self.target = target
         self.headers = headers
         self.body = body
         let question = target.firstIndex(of: "?")

@@ -1,5 +1,6 @@
 // Command line for `offboard-emulator`: a local stand-in for the Torii and Akana REST APIs.
 import ArgumentParser
+import Glibc
 
 @main
 struct EmulatorCommand: ParsableCommand {
@@ -87,8 +88,9 @@ struct EmulatorCommand: ParsableCommand {
         let server = HTTPServer(emulator: Emulator(config: config), logRequests: log)
         try server.bind(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        writeAll(fd: 1, "listening on http://\(shownHost):\(server.port)\n")
+        print("listening on http://\(shownHost):\(server.port)")
+        fflush(nil)  // stdout may be a pipe whose reader waits for this line
         // A stop waits for answers in flight, but not for a client that never ends its request.
-        try server.serveUntilStopped(graceSeconds: Int64(latency / 1000 + 10))
+        try server.serveUntilStopped(graceSeconds: latency / 1000 + 10)
     }
 }

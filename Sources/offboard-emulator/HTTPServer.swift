@@ -14,8 +14,9 @@ struct ServerError: Error, CustomStringConvertible {
 }
 
 final class HTTPServer {
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-    private let quiescing: ServerQuiescingHelper
+    private let group: MultiThreadedEventLoopGroup
+    /// One per listening socket: a helper quiesces the one server channel it was made for.
+    private var quiescers: [ServerQuiescingHelper] = []
     private let emulator: Emulator
     private let logRequests: Bool
     private(set) var port = 0
@@ -23,7 +24,8 @@ final class HTTPServer {
     init(emulator: Emulator, logRequests: Bool) {
         self.emulator = emulator
         self.logRequests = logRequests
-        quiescing = ServerQuiescingHelper(group: group)
+        Self.takeStopSignals()
+        group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     }
 
     /// Binds every address `host` names (IPv4 first), all on one port. With `port` 0 the kernel
@@ -34,10 +36,12 @@ final class HTTPServer {
         let addresses = try resolve(host: host)
         for attempt in 1... {
             var channels: [Channel] = []
+            quiescers = []
             do {
                 for var address in addresses {
                     address.port = channels.first?.localAddress?.port ?? requestedPort
-                    channels.append(try bootstrap(ipv6: address.protocol == .inet6).bind(to: address).wait())
+                    quiescers.append(ServerQuiescingHelper(group: group))
+                    channels.append(try bootstrap(ipv6: address.protocol == .inet6, quiescer: quiescers.last!).bind(to: address).wait())
                 }
                 port = channels.first?.localAddress?.port ?? requestedPort
                 return
@@ -53,29 +57,40 @@ final class HTTPServer {
 
     /// Serves until SIGINT or SIGTERM, then waits for the answers in flight, at most
     /// `graceSeconds` (a client that never finishes its request cannot hold the stop forever).
-    func serveUntilStopped(graceSeconds: Int64) throws {
-        let stopped = group.next().makePromise(of: Void.self)
-        let signalQueue = DispatchQueue(label: "offboard-emulator.signals")
-        var sources: [DispatchSourceSignal] = []
-        for stopSignal in [SIGINT, SIGTERM] {
-            // A parent may start us with these blocked (test runners spawning from a thread that
-            // blocks them): unblocked here, before NIO's threads inherit the mask.
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, stopSignal)
-            pthread_sigmask(SIG_UNBLOCK, &set, nil)
-            signal(stopSignal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: stopSignal, queue: signalQueue)
-            source.setEventHandler { [quiescing, group] in
-                sources.forEach { $0.cancel() }
-                quiescing.initiateShutdown(promise: stopped)
-                group.next().scheduleTask(in: .seconds(graceSeconds)) { stopped.succeed() }
-            }
+    func serveUntilStopped(graceSeconds: Int) throws {
+        let signalled = DispatchSemaphore(value: 0), quiesced = DispatchSemaphore(value: 0)
+        let sources = Self.stopSignals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            source.setEventHandler { signalled.signal() }
             source.resume()
-            sources.append(source)
         }
-        try stopped.futureResult.wait()
+        signalled.wait()
+        sources.forEach { $0.cancel() }
+        let shutdowns = quiescers.map { quiescer in
+            let promise = group.next().makePromise(of: Void.self)
+            quiescer.initiateShutdown(promise: promise)
+            return promise.futureResult
+        }
+        EventLoopFuture.andAllComplete(shutdowns, on: group.next()).whenComplete { _ in quiesced.signal() }
+        _ = quiesced.wait(timeout: .now() + .seconds(graceSeconds))
+        // The helpers go before their event loops do: their deinit completes a promise on them.
+        quiescers = []
         try group.syncShutdownGracefully()
+    }
+
+    private static let stopSignals = [SIGINT, SIGTERM]
+
+    /// Hands SIGINT and SIGTERM to dispatch sources instead of their default action. A parent may
+    /// start us with them blocked (test runners spawning from a thread that blocks them): they are
+    /// unblocked before NIO starts its threads, which inherit the mask.
+    private static func takeStopSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for stopSignal in stopSignals {
+            sigaddset(&set, stopSignal)
+            signal(stopSignal, SIG_IGN)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// IPv4 first, so "localhost" always answers on 127.0.0.1; an address listed twice (a hosts
@@ -85,8 +100,8 @@ final class HTTPServer {
         let ipv4 = resolver.initiateAQuery(host: host, port: 0), ipv6 = resolver.initiateAAAAQuery(host: host, port: 0)
         var addresses: [SocketAddress] = []
         do {
-            for address in try ipv4.wait().sorted(by: { "\($0)" < "\($1)" }) + ipv6.wait().sorted(by: { "\($0)" < "\($1)" })
-                where !addresses.contains(address) {
+            // Sorted within each family: the resolver shuffles them.
+            for address in try [ipv4, ipv6].flatMap({ try $0.wait().sorted { "\($0)" < "\($1)" } }) where !addresses.contains(address) {
                 addresses.append(address)
             }
         } catch {
@@ -96,14 +111,14 @@ final class HTTPServer {
         return addresses
     }
 
-    private func bootstrap(ipv6: Bool) -> ServerBootstrap {
-        let quiescing = quiescing, emulator = emulator, logRequests = logRequests
+    private func bootstrap(ipv6: Bool, quiescer: ServerQuiescingHelper) -> ServerBootstrap {
+        let emulator = emulator, logRequests = logRequests
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    try channel.pipeline.syncOperations.addHandler(quiescer.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -158,7 +173,8 @@ private final class EmulatorHTTPHandler: ChannelInboundHandler {
 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, _ response: EmulatorResponse) {
         if logRequests {
-            writeAll(fd: 2, "\(head.method.rawValue) \(head.uri) -> \(response.dropConnection ? "dropped" : String(response.status))\n")
+            let line = "\(head.method.rawValue) \(head.uri) -> \(response.dropConnection ? "dropped" : String(response.status))\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }  // unbuffered: a log line is out at once
         }
         guard !response.dropConnection else {
             context.close(promise: nil)
@@ -182,17 +198,6 @@ private final class EmulatorHTTPHandler: ChannelInboundHandler {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
-    }
-}
-
-/// Writes the whole string to a descriptor, unbuffered (stdout may be a pipe a test reads line by line).
-func writeAll(fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return }
-        bytes = bytes.dropFirst(written)
     }
 }
 

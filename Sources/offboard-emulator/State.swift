@@ -97,11 +97,8 @@ struct StateSnapshot: Encodable {
         let deletions: Int
 
         init(_ user: EmulatedUser<some Any>, environment: ToriiEnvironment? = nil) {
-            id = user.id
-            self.environment = environment?.rawValue
-            state = user.isDeleted ? "deleted" : "active"
-            deleteRequests = user.deleteRequests
-            deletions = user.deletions
+            (id, self.environment, state) = (user.id, environment?.rawValue, user.isDeleted ? "deleted" : "active")
+            (deleteRequests, deletions) = (user.deleteRequests, user.deletions)
         }
     }
 
