@@ -56,6 +56,16 @@ import Testing
         #expect(try connection.readResponse().status == 400)
     }
 
+    /// An address another server holds is an error, not a reason to listen elsewhere.
+    @Test func anAddressInUseIsRefused() throws {
+        let first = try Emulator()
+        let port = String(first.baseURL.split(separator: ":").last ?? "")
+        let second = try run(Binaries.path("offboard-emulator"), ["--port", port])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port)"))
+        #expect(second.stdout.isEmpty, "no listening line")
+    }
+
     // MARK: Torii
 
     @Test func toriiProblemExtrasAreTopLevelMembers() throws {
@@ -155,6 +165,8 @@ import Testing
         #expect(try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 204)
         #expect(emails(try search(#"{"statuses":["deleted"]}"#)) == ["grace.hopper@acme.example"])
         #expect(emails(try search(#"{"statuses":["active"],"email":"grace"}"#)).isEmpty)
+        #expect(emails(try search(#"{"createdAfter":"2025-01-15T09:05:00Z","createdBefore":"2025-01-15T09:08:00Z"}"#))
+            == ["donald.knuth@acme.example", "margaret.hamilton@acme.example"], "demo users are created a minute apart from 09:00")
         #expect(emails(try search("{}")).count == 13, "ten demo and three seeded users; limit defaults to 20")
     }
 
