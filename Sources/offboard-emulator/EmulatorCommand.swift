@@ -37,11 +37,11 @@ struct EmulatorCommand: ParsableCommand {
     @Option(name: .customLong("fail-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 503.")
     var failRate = 0.0
 
-    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; every answer then carries RateLimit-Policy and RateLimit headers. 0 = off.")
-    var rateLimit = 0
-
     @Option(name: .customLong("error-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 500 with the vendor's error body.")
     var errorRate = 0.0
+
+    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; every answer then carries RateLimit-Policy and RateLimit headers. 0 = off.")
+    var rateLimit = 0
 
     @Option(name: .customLong("drop-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered by closing the connection (refused ones keep their answer).")
     var dropRate = 0.0
