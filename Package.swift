@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // Tests only: property-based checks of ID validation and path encoding.
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        // The emulator's HTTP server only: offboard itself never links them.
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
     ],
     targets: [
         // libcurl's headers only: CCurlShim opens libcurl at run time instead of linking it
@@ -39,7 +42,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "offboard-emulator",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ]
         ),
         .testTarget(name: "OffboardCoreTests", dependencies: [
             "OffboardCore", "Torii", "Akana", "Output", "HTTPCore",

@@ -1,10 +1,6 @@
 // Command line for `offboard-emulator`: a local stand-in for the Torii and Akana REST APIs.
 import ArgumentParser
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 @main
 struct EmulatorCommand: ParsableCommand {
@@ -41,7 +37,10 @@ struct EmulatorCommand: ParsableCommand {
     @Option(name: .customLong("fail-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 503.")
     var failRate = 0.0
 
-    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; 0 = off.")
+    @Option(name: .customLong("error-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 500 with the vendor's error body.")
+    var errorRate = 0.0
+
+    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; every answer then carries RateLimit-Policy and RateLimit headers. 0 = off.")
     var rateLimit = 0
 
     @Option(name: .customLong("drop-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered by closing the connection (refused ones keep their answer).")
@@ -63,20 +62,18 @@ struct EmulatorCommand: ParsableCommand {
         guard !toriiKey.isEmpty, toriiKey.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw ValidationError("--torii-key must be non-empty printable ASCII without spaces.")
         }
-        let tenantBytes = UInt8(ascii: "a")...UInt8(ascii: "z")
-        guard !akanaTenant.isEmpty, akanaTenant.utf8.allSatisfy({
-            tenantBytes.contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || "-_.".utf8.contains($0)
-        }) else {
+        guard !akanaTenant.isEmpty, akanaTenant.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw ValidationError("--akana-tenant must be non-empty and use only letters, digits, '-', '_' and '.'.")
         }
         guard (1...31_536_000).contains(sessionTTL) else { throw ValidationError("--session-ttl must be in 1...31536000 seconds.") }
         guard (0...600_000).contains(latency) else { throw ValidationError("--latency must be in 0...600000 milliseconds.") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive.") }
-        for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--garbage-rate", garbageRate)] {
+        let shares = [("--fail-rate", failRate), ("--error-rate", errorRate), ("--drop-rate", dropRate), ("--garbage-rate", garbageRate)]
+        for (name, rate) in shares {
             guard (0.0...1.0).contains(rate) else { throw ValidationError("\(name) must be in 0...1.") }
         }
-        guard failRate + dropRate + garbageRate <= 1 + 1e-9 else {  // 0.33 + 0.56 + 0.11 is 1.0000000000000002
-            throw ValidationError("--fail-rate, --drop-rate and --garbage-rate are shares of the DELETEs: together at most 1.")
+        guard shares.map(\.1).reduce(0, +) <= 1 + 1e-9 else {  // 0.33 + 0.56 + 0.11 is 1.0000000000000002
+            throw ValidationError("--fail-rate, --error-rate, --drop-rate and --garbage-rate are shares of the DELETEs: together at most 1.")
         }
     }
 
@@ -86,20 +83,14 @@ struct EmulatorCommand: ParsableCommand {
             akanaTenant: akanaTenant,
             seedUsers: seedUsers,
             sessionTTLSeconds: sessionTTL,
-            faults: FaultConfig(seed: faultSeed, latencyMilliseconds: latency, rateLimit: rateLimit,
-                                failRate: failRate, dropRate: dropRate, garbageRate: garbageRate))
-        let wakeFD = try installSignalHandlers()
-        let emulator = Emulator(config: config)
-        let server = HTTPServer(logRequests: log) { emulator.handle($0) }
-        do {
-            try server.bind(host: host, port: port)
-        } catch {
-            throw ServerError(description: "cannot listen on \(host):\(port): \(error)")
-        }
+            faults: FaultConfig(seed: faultSeed, latencyMilliseconds: latency, rateLimit: rateLimit, failRate: failRate,
+                                errorRate: errorRate, dropRate: dropRate, garbageRate: garbageRate))
+        let server = HTTPServer(emulator: Emulator(config: config), logRequests: log)
+        try server.bind(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        writeAll(fd: 1, "listening on http://\(shownHost):\(server.port)\n")
-        server.serve(until: wakeFD)
-        // Stopped accepting; requests already being answered finish first (a stop is clean).
-        waitForRequestsInFlight(seconds: latency / 1000 + 10)
+        print("listening on http://\(shownHost):\(server.port)")
+        fflush(nil)  // stdout may be a pipe whose reader waits for this line
+        // A stop waits for answers in flight, but not for a client that never ends its request.
+        try server.serveUntilStopped(graceSeconds: latency / 1000 + 10)
     }
 }

@@ -7,9 +7,7 @@
 struct SplitMix64 {
     private var state: UInt64
 
-    init(seed: UInt64) {
-        state = seed
-    }
+    init(seed: UInt64) { state = seed }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -31,6 +29,7 @@ struct FaultConfig: Sendable {
     /// DELETEs allowed per one-second window and API; 0 disables the limit.
     var rateLimit = 0
     var failRate = 0.0
+    var errorRate = 0.0
     var dropRate = 0.0
     var garbageRate = 0.0
 }
@@ -41,56 +40,53 @@ enum FaultDecision {
     case rateLimited
     /// 503 with Retry-After; the delete is not applied.
     case unavailable
+    /// 500 with the vendor's error body; the delete is not applied.
+    case serverError
     /// Apply the delete, then close the connection without answering.
     case drop
     /// Apply the delete, then answer 200 with a malformed body; the payload seeds the body.
     case garbage(UInt64)
 }
 
-enum VendorAPI {
+enum VendorAPI: String {
     case torii
     case akana
 }
 
 /// Mutable fault state; lives inside the locked emulator state.
 struct FaultState {
-    /// Per-API rate-limit window: (monotonic second, DELETEs started in it).
-    private var toriiWindow: (second: Int64, count: Int) = (-1, 0)
-    private var akanaWindow: (second: Int64, count: Int) = (-1, 0)
+    /// Per-API rate-limit window: the monotonic second and the DELETEs started in it.
+    private var windows: [VendorAPI: (second: Int64, count: Int)] = [:]
 
     /// Decides the fate of one DELETE: the rate limit first, then one draw that lands in
-    /// [0, fail) → 503, [fail, fail+drop) → drop, [fail+drop, fail+drop+garbage) → garbage, so
-    /// each rate is exactly the share of DELETEs it names (their sum is at most 1).
+    /// consecutive ranges [0, fail) → 503, then error → 500, drop, garbage, so each rate is
+    /// exactly the share of DELETEs it names (their sum is at most 1).
     mutating func decide(for api: VendorAPI, id: String, attempt: Int, config: FaultConfig, nowSecond: Int64) -> FaultDecision {
         if config.rateLimit > 0 {
-            let limited: Bool
-            switch api {
-            case .torii: limited = Self.countInWindow(&toriiWindow, nowSecond: nowSecond, limit: config.rateLimit)
-            case .akana: limited = Self.countInWindow(&akanaWindow, nowSecond: nowSecond, limit: config.rateLimit)
-            }
-            if limited { return .rateLimited }
+            let count = windows[api].flatMap { $0.second == nowSecond ? $0.count : nil } ?? 0
+            windows[api] = (nowSecond, count + 1)
+            if count >= config.rateLimit { return .rateLimited }
         }
-        guard config.failRate + config.dropRate + config.garbageRate > 0 else { return .none }
-        let key = (api == .torii ? "torii/" : "akana/") + id
+        guard config.failRate + config.errorRate + config.dropRate + config.garbageRate > 0 else { return .none }
+        let key = api.rawValue + "/" + id
         var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15))
-        let draw = random.nextUnit()
-        if draw < config.failRate { return .unavailable }
-        if draw < config.failRate + config.dropRate { return .drop }
-        if draw < config.failRate + config.dropRate + config.garbageRate { return .garbage(random.next()) }
+        var draw = random.nextUnit()
+        for (share, decision) in [(config.failRate, FaultDecision.unavailable), (config.errorRate, .serverError),
+                                  (config.dropRate, .drop), (config.garbageRate, .garbage(random.next()))] {
+            if draw < share { return decision }
+            draw -= share
+        }
         return .none
+    }
+
+    /// DELETEs the API still takes in the current window (for the RateLimit header).
+    func remaining(for api: VendorAPI, limit: Int, nowSecond: Int64) -> Int {
+        guard let window = windows[api], window.second == nowSecond else { return limit }
+        return max(0, limit - window.count)
     }
 
     /// FNV-1a, 64 bits: a stable hash (Swift's `Hasher` is seeded per process).
     private static func fnv1a(_ text: String) -> UInt64 {
         text.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
-    }
-
-    /// Counts one DELETE in the current window; true if it exceeds the limit.
-    private static func countInWindow(_ window: inout (second: Int64, count: Int), nowSecond: Int64, limit: Int) -> Bool {
-        if window.second != nowSecond {
-            window = (nowSecond, 0)
-        }
-        window.count += 1
-        return window.count > limit
     }
 }

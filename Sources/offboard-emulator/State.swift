@@ -1,36 +1,59 @@
 // The emulator's in-memory world: both vendors' users, Akana sessions, counters and fault dice.
-// One `Protected<WorldState>` holds it all behind a single mutex.
+// One `Mutex<WorldState>` holds it all.
+import FoundationEssentials
 
-struct EmulatedUser {
+struct Person: Sendable {
+    let firstName: String
+    let lastName: String
+    let email: String
+
+    var name: String { "\(firstName) \(lastName)" }
+}
+
+enum People {
+    /// The demo users of both vendors, in ID order (README lists them).
+    static let demo: [Person] = [
+        ("Ada", "Lovelace"), ("Grace", "Hopper"), ("Alan", "Turing"), ("Katherine", "Johnson"),
+        ("Edsger", "Dijkstra"), ("Barbara", "Liskov"), ("Donald", "Knuth"), ("Margaret", "Hamilton"),
+        ("Ken", "Thompson"), ("Frances", "Allen"), ("Dennis", "Ritchie"), ("Radia", "Perlman"),
+    ].map { Person(firstName: $0, lastName: $1, email: "\($0.lowercased()).\($1.lowercased())@acme.example") }
+
+    /// `--seed-users` user i: `Seed User<i>`, `seed.user<i>@example.com`.
+    static func seeded(_ i: Int) -> Person {
+        Person(firstName: "Seed", lastName: "User\(i)", email: "seed.user\(i)@example.com")
+    }
+}
+
+struct EmulatedUser<Profile> {
     let id: String
-    var deleted = false
+    let person: Person
+    let profile: Profile
+    /// Fixed, so a search by creation time is repeatable: 2025-01-15T09:00:00Z plus one minute per user.
+    let createdAt: Date
+    var deletedAt: Date?
     /// DELETEs that reached this ID, whatever their outcome (faults included).
     var deleteRequests = 0
     /// Transitions active → deleted (0 or 1).
     var deletions = 0
 
-    init(id: String) {
-        self.id = id
-    }
+    var isDeleted: Bool { deletedAt != nil }
 }
 
 /// Users of one vendor, sorted by ID, with an index for O(1) lookup.
-struct UserDirectory<Extra> {
-    private(set) var users: [EmulatedUser] = []
-    private(set) var extras: [Extra] = []
+struct UserDirectory<Profile> {
+    private(set) var users: [EmulatedUser<Profile>] = []
     private var indexByID: [String: Int] = [:]
 
     /// Builds the directory; duplicate IDs keep their first entry.
-    init(_ entries: [(id: String, extra: Extra)]) {
-        let sorted = entries.sorted { $0.id < $1.id }
-        users.reserveCapacity(sorted.count)
-        extras.reserveCapacity(sorted.count)
-        indexByID.reserveCapacity(sorted.count)
-        for entry in sorted where indexByID[entry.id] == nil {
-            indexByID[entry.id] = users.count
-            users.append(EmulatedUser(id: entry.id))
-            extras.append(entry.extra)
+    init(_ entries: [(id: String, person: Person, profile: Profile)]) {
+        let firstCreated = Date(timeIntervalSince1970: 1_736_931_600)
+        for (number, entry) in entries.enumerated() where indexByID[entry.id] == nil {
+            indexByID[entry.id] = -1
+            users.append(EmulatedUser(id: entry.id, person: entry.person, profile: entry.profile,
+                                      createdAt: firstCreated + Double(number * 60)))
         }
+        users.sort { $0.id < $1.id }
+        for (index, user) in users.enumerated() { indexByID[user.id] = index }
     }
 
     func index(of id: String) -> Int? {
@@ -46,8 +69,8 @@ struct UserDirectory<Extra> {
         return users[i].deleteRequests - 1
     }
 
-    mutating func markDeleted(at index: Int) {
-        users[index].deleted = true
+    mutating func markDeleted(at index: Int, now: Date) {
+        users[index].deletedAt = now
         users[index].deletions += 1
     }
 }
@@ -58,52 +81,51 @@ struct WorldState {
     var faults: FaultState
 }
 
-/// Seeded user IDs shared by both vendors: `00000000-0000-4000-8000-` + 12 hex digits of i.
-func seededUserIDs(count: Int) -> [String] {
+/// Seeded users shared by both vendors: ID `00000000-0000-4000-8000-` + 12 hex digits of i.
+func seededUsers(count: Int) -> [(id: String, person: Person)] {
     guard count > 0 else { return [] }
-    return (1...count).map { "00000000-0000-4000-8000-" + hex(UInt64($0), width: 12) }
+    return (1...count).map { ("00000000-0000-4000-8000-" + hex(UInt64($0), width: 12), People.seeded($0)) }
+}
+
+/// `GET /_emulator/state` (README documents it field by field).
+struct StateSnapshot: Encodable {
+    struct User: Encodable {
+        let id: String
+        var environment: String? = nil
+        let state: String
+        let deleteRequests: Int
+        let deletions: Int
+
+        init(_ user: EmulatedUser<some Any>, environment: ToriiEnvironment? = nil) {
+            (id, self.environment, state) = (user.id, environment?.rawValue, user.isDeleted ? "deleted" : "active")
+            (deleteRequests, deletions) = (user.deleteRequests, user.deletions)
+        }
+    }
+
+    struct Torii: Encodable {
+        let keyEnvironment: String
+        let deleteRequests: Int
+        let users: [User]
+    }
+
+    struct Akana: Encodable {
+        let tenant: String
+        let deleteRequests: Int
+        let activeSessions: Int
+        let users: [User]
+    }
+
+    let torii: Torii
+    let akana: Akana
 }
 
 extension WorldState {
-    /// Renders `GET /_emulator/state`. Linear in the number of users (200k users ≈ 46 MB).
-    func stateJSON(toriiKeyEnvironment: ToriiEnvironment, tenant: String, nowMilliseconds: Int64) -> [UInt8] {
-        let userCount = torii.directory.users.count + akana.directory.users.count
-        var json = JSONWriter(capacity: 256 + userCount * 128)
-        json.raw("{\"torii\":{\"keyEnvironment\":")
-        json.string(toriiKeyEnvironment.rawValue)
-        json.raw(",\"deleteRequests\":")
-        json.int(torii.deleteRequests)
-        json.raw(",\"users\":[")
-        let users = torii.directory.users
-        let environments = torii.directory.extras
-        for i in users.indices {
-            json.raw(i == 0 ? "{\"id\":" : ",{\"id\":")
-            json.string(users[i].id)
-            json.raw(environments[i] == .test ? ",\"environment\":\"test\"" : ",\"environment\":\"live\"")
-            appendCounters(users[i], to: &json)
-        }
-        json.raw("]},\"akana\":{\"tenant\":")
-        json.string(tenant)
-        json.raw(",\"deleteRequests\":")
-        json.int(akana.deleteRequests)
-        json.raw(",\"activeSessions\":")
-        json.int(akana.activeSessionCount(nowMilliseconds: nowMilliseconds))
-        json.raw(",\"users\":[")
-        for (i, user) in akana.directory.users.enumerated() {
-            json.raw(i == 0 ? "{\"id\":" : ",{\"id\":")
-            json.string(user.id)
-            appendCounters(user, to: &json)
-        }
-        json.raw("]}}")
-        return json.bytes
-    }
-
-    /// `,"state":…,"deleteRequests":n,"deletions":n}` — closes the user object.
-    private func appendCounters(_ user: EmulatedUser, to json: inout JSONWriter) {
-        json.raw(user.deleted ? ",\"state\":\"deleted\",\"deleteRequests\":" : ",\"state\":\"active\",\"deleteRequests\":")
-        json.int(user.deleteRequests)
-        json.raw(",\"deletions\":")
-        json.int(user.deletions)
-        json.raw("}")
+    func snapshot(toriiKeyEnvironment: ToriiEnvironment, tenant: String, nowMilliseconds: Int64) -> StateSnapshot {
+        StateSnapshot(
+            torii: .init(keyEnvironment: toriiKeyEnvironment.rawValue, deleteRequests: torii.deleteRequests,
+                         users: torii.directory.users.map { .init($0, environment: $0.profile) }),
+            akana: .init(tenant: tenant, deleteRequests: akana.deleteRequests,
+                         activeSessions: akana.activeSessionCount(nowMilliseconds: nowMilliseconds),
+                         users: akana.directory.users.map { .init($0) }))
     }
 }

@@ -1,13 +1,10 @@
-// Torii: `DELETE /api/server/v1/users/{userId}` with a Bearer secret key and RFC 9457
-// problem+json errors.
-//
-// Demo users (always present):
-//   test environment: 01931a73-8b00-7000-8000-000000000000   (the vendor docs' example)
-//                     01931a73-8b00-7000-8000-000000000001 … 01931a73-8b00-7000-8000-000000000009
-//   live environment: 01931a73-8b00-7000-8000-0000000000f1, 01931a73-8b00-7000-8000-0000000000f2
-// `--seed-users N` adds test-environment users 00000000-0000-4000-8000-<12 hex digits of i>, i in 1...N.
-// The key's environment is `live` when it starts with `sk_live_`, else `test`; users of the other
-// environment answer 403.
+// Torii's server API: `GET` and `DELETE /api/server/v1/users/{userId}` and
+// `POST /api/server/v1/users/search`, with a Bearer secret key and RFC 9457 problem+json errors
+// whose extras (`code`, `supportId`, `requestId`) are top-level members, as Torii's SDKs read them.
+// Its users are listed in the README. The key's environment is `live` when it starts with `sk_live_`, else `test`; users of the other
+// environment answer 403, exactly as a repeated DELETE does: Torii documents no `type` that
+// tells the two apart (a GET of the user does).
+import FoundationEssentials
 
 enum ToriiEnvironment: String, Sendable {
     case test
@@ -18,12 +15,6 @@ enum ToriiEnvironment: String, Sendable {
     }
 }
 
-enum ToriiDemoUsers {
-    static let test: [String] = ["01931a73-8b00-7000-8000-000000000000"]
-        + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
-    static let live: [String] = ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
-}
-
 struct ToriiState {
     var directory: UserDirectory<ToriiEnvironment>
     /// Every DELETE received on the user route, faults included.
@@ -31,11 +22,11 @@ struct ToriiState {
     private var requestCounter = 0
 
     init(seedUsers: Int) {
-        var entries: [(id: String, extra: ToriiEnvironment)] = []
-        entries.reserveCapacity(ToriiDemoUsers.test.count + ToriiDemoUsers.live.count + seedUsers)
-        entries += ToriiDemoUsers.test.map { ($0, .test) }
-        entries += ToriiDemoUsers.live.map { ($0, .live) }
-        entries += seededUserIDs(count: seedUsers).map { ($0, .test) }
+        // The first is the vendor docs' example; the last two are live-environment users.
+        let demo = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
+            + ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
+        var entries = zip(demo, People.demo).map { (id: $0, person: $1, profile: $0.hasSuffix("f1") || $0.hasSuffix("f2") ? ToriiEnvironment.live : .test) }
+        entries += seededUsers(count: seedUsers).map { ($0.id, $0.person, .test) }
         directory = UserDirectory(entries)
     }
 
@@ -50,134 +41,210 @@ struct ToriiState {
 /// One problem+json error, before the per-request members are filled in.
 struct ToriiProblem {
     var status: Int
-    var slug: String
+    var code: String
     var title: String
     var detail: String
-    var environment: ToriiEnvironment? = nil
     var headers: [(String, String)] = []
 
     static let missingKey = ToriiProblem(
-        status: 401, slug: "unauthorized", title: "Unauthorized",
-        detail: "Missing secret key: send Authorization: Bearer <secret key>.",
-        headers: [("WWW-Authenticate", "Bearer")])
+        status: 401, code: "unauthorized", title: "Unauthorized",
+        detail: "Missing secret key: send Authorization: Bearer <secret key>.", headers: [("WWW-Authenticate", "Bearer")])
     static let invalidKey = ToriiProblem(
-        status: 401, slug: "unauthorized", title: "Unauthorized", detail: "Invalid secret key.",
+        status: 401, code: "unauthorized", title: "Unauthorized", detail: "Invalid secret key.",
         headers: [("WWW-Authenticate", "Bearer")])
-    static let notFound = ToriiProblem(
-        status: 404, slug: "not-found", title: "Not Found", detail: "No user with this id.")
-    static let alreadyDeleted = ToriiProblem(
-        status: 403, slug: "already-deleted", title: "Forbidden",
-        detail: "The authorization grant for this user has been revoked: it was already deleted.")
-    static let noRoute = ToriiProblem(
-        status: 404, slug: "not-found", title: "Not Found", detail: "No route matches this path.")
-    static let methodNotAllowed = ToriiProblem(
-        status: 405, slug: "method-not-allowed", title: "Method Not Allowed",
-        detail: "Only DELETE is supported on this resource.", headers: [("Allow", "DELETE")])
+    /// Both documented 403s (a repeated DELETE, a user of the other environment) answer this.
+    static let forbidden = ToriiProblem(
+        status: 403, code: "forbidden", title: "Forbidden", detail: "This secret key may not act on this user.")
+    static let notFound = ToriiProblem(status: 404, code: "not_found", title: "Not Found", detail: "No user with this id.")
+    static let noRoute = ToriiProblem(status: 404, code: "not_found", title: "Not Found", detail: "No route matches this path.")
+    static let unavailable = ToriiProblem(
+        status: 503, code: "service_unavailable", title: "Service Unavailable",
+        detail: "The service is temporarily unavailable; retry later.", headers: [("Retry-After", "1")])
+    static let serverError = ToriiProblem(
+        status: 500, code: "internal_error", title: "Internal Server Error", detail: "An unexpected error occurred.")
 
-    static func environmentMismatch(_ userEnvironment: ToriiEnvironment) -> ToriiProblem {
-        ToriiProblem(status: 403, slug: "environment-mismatch", title: "Forbidden",
-                     detail: "User belongs to a different environment.", environment: userEnvironment)
+    static func methodNotAllowed(allow: String) -> ToriiProblem {
+        ToriiProblem(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
+                     detail: "This resource supports \(allow) only.", headers: [("Allow", allow)])
+    }
+
+    static func badRequest(_ detail: String) -> ToriiProblem {
+        ToriiProblem(status: 400, code: "bad_request", title: "Bad Request", detail: detail)
     }
 
     static func rateLimited(limit: Int) -> ToriiProblem {
-        ToriiProblem(status: 429, slug: "too-many-requests", title: "Too Many Requests",
+        ToriiProblem(status: 429, code: "rate_limited", title: "Too Many Requests",
                      detail: "Rate limit of \(limit) requests per second exceeded; retry after 1 second.",
                      headers: [("Retry-After", "1")])
     }
 
-    static let unavailable = ToriiProblem(
-        status: 503, slug: "service-unavailable", title: "Service Unavailable",
-        detail: "The service is temporarily unavailable; retry later.", headers: [("Retry-After", "1")])
-
-    /// Members in the documented order: type, title, status, detail, instance, properties.
-    func response(instance: String, requestID: String, userID: String?) -> HTTPResponse {
-        var json = JSONWriter()
-        json.raw("{"); json.key("type"); json.string("https://api.torii.so/problems/\(slug)")
-        json.raw(","); json.key("title"); json.string(title)
-        json.raw(","); json.key("status"); json.int(status)
-        json.raw(","); json.key("detail"); json.string(detail)
-        json.raw(","); json.key("instance"); json.string(instance)
-        json.raw(","); json.key("properties"); json.raw("{")
-        json.key("requestId"); json.string(requestID)
-        if let userID { json.raw(","); json.key("userId"); json.string(userID) }
-        if let environment { json.raw(","); json.key("environment"); json.string(environment.rawValue) }
-        json.raw("}}")
-        return .json(status, json.bytes, contentType: "application/problem+json", headers: headers)
+    private struct Body: Encodable {
+        let type, title: String
+        let status: Int
+        let detail, instance, code, supportId, requestId: String
     }
+
+    func response(instance: String, requestID: String) -> EmulatorResponse {
+        let body = Body(type: "https://api.torii.so/problems/\(code.split(separator: "_").joined(separator: "-"))", title: title,
+                        status: status, detail: detail, instance: instance, code: code,
+                        supportId: "sup_" + requestID.dropFirst("req_".count), requestId: requestID)
+        return .json(status, body, contentType: "application/problem+json", headers: headers)
+    }
+}
+
+/// ServerUserResponse, as `GET /api/server/v1/users/{userId}` and the search answer it.
+private struct ToriiUserBody: Encodable {
+    let id, environmentId, name, firstName, lastName, email, status, createdAt, updatedAt, emailVerifiedAt: String
+    let locale: Null<String>
+    let deletedAt: Null<String>  // null unless deleted
+    let publicMetadata, privateMetadata, unsafeMetadata: [String: String]
+
+    init(_ user: EmulatedUser<ToriiEnvironment>) {
+        (id, environmentId, name, email) = (user.id, "env_\(user.profile.rawValue)", user.person.name, user.person.email)
+        (firstName, lastName, locale) = (user.person.firstName, user.person.lastName, Null(value: nil))
+        (status, deletedAt) = (user.isDeleted ? "deleted" : "active", Null(value: user.deletedAt.map(iso8601)))
+        (createdAt, emailVerifiedAt, updatedAt) = (iso8601(user.createdAt), iso8601(user.createdAt), iso8601(user.deletedAt ?? user.createdAt))
+        (publicMetadata, privateMetadata, unsafeMetadata) = ([:], [:], [:])
+    }
+}
+
+/// An optional member written as `null` when absent, where the API documents it nullable.
+struct Null<Wrapped: Encodable>: Encodable {
+    let value: Wrapped?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// `POST /api/server/v1/users/search` body: every filter optional.
+private struct ToriiSearch: Decodable {
+    var email, name: String?
+    var statuses: [String]?
+    var createdAfter, createdBefore: String?
+}
+
+private struct ToriiSearchPage: Encodable {
+    let items: [ToriiUserBody]
+    let nextCursor: Null<String>  // null on the last page
+    let hasMore: Bool
+}
+
+func iso8601(_ date: Date) -> String {
+    date.formatted(.iso8601)
 }
 
 extension Emulator {
     /// Any request whose path starts with `/api/server/`.
-    func handleTorii(_ request: HTTPRequest, segments: [Substring]) -> HTTPResponse {
-        let isUserRoute = segments.count == 6 && segments[1] == "api" && segments[2] == "server"
-            && segments[3] == "v1" && segments[4] == "users" && !segments[5].isEmpty
-        guard isUserRoute else {
-            let requestID = world.withLock { $0.torii.nextRequestID() }
-            return ToriiProblem.noRoute.response(instance: request.path, requestID: requestID, userID: nil)
+    func handleTorii(_ request: EmulatorRequest, segments: [Substring]) -> EmulatorResponse {
+        let requestID = world.withLock { $0.torii.nextRequestID() }
+        func problem(_ problem: ToriiProblem) -> EmulatorResponse {
+            problem.response(instance: request.path, requestID: requestID)
         }
-        // Matched on the raw segment; the ID itself is compared decoded.
-        let userID = percentDecode(segments[5]) ?? String(segments[5])
-        guard request.method == "DELETE" else {
-            let requestID = world.withLock { $0.torii.nextRequestID() }
-            return ToriiProblem.methodNotAllowed.response(instance: request.path, requestID: requestID, userID: userID)
+        let isUsersRoute = segments.count == 6 && segments[1...4].elementsEqual(["api", "server", "v1", "users"])
+            && !segments[5].isEmpty
+        guard isUsersRoute else { return problem(.noRoute) }
+        if segments[5] == "search" {
+            guard request.method == "POST" else { return problem(.methodNotAllowed(allow: "POST")) }
+            return authorize(request).map(problem) ?? search(request, problem: problem)
         }
-        return toriiDelete(request, userID: userID)
+        // Matched on the raw segment; the ID itself is compared decoded, and UUIDs in any case.
+        let userID = percentDecode(segments[5]).lowercased()
+        switch request.method {
+        case "DELETE": return toriiDelete(request, userID: userID, problem: problem)
+        case "GET", "HEAD": return authorize(request).map(problem) ?? toriiGet(userID: userID, problem: problem)
+        default: return problem(.methodNotAllowed(allow: "GET, DELETE"))
+        }
     }
 
-    private func toriiDelete(_ request: HTTPRequest, userID: String) -> HTTPResponse {
-        sleepMilliseconds(config.faults.latencyMilliseconds)
+    /// The key check every user route starts with; nil when the key is the accepted one.
+    private func authorize(_ request: EmulatorRequest) -> ToriiProblem? {
+        guard let authorization = request.headers.first(name: "Authorization") else { return .missingKey }
+        // The scheme name is case-insensitive (RFC 9110 §11.1); the key is not.
+        let scheme = authorization.prefix { $0 != " " }
+        let key = authorization.dropFirst(scheme.count).drop { $0 == " " }
+        guard scheme.lowercased() == "bearer", key.utf8.elementsEqual(config.toriiKey.utf8) else { return .invalidKey }
+        return nil
+    }
+
+    private func toriiGet(userID: String, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {
+        let user = world.withLock { world in world.torii.directory.index(of: userID).map { world.torii.directory.users[$0] } }
+        guard let user else { return problem(.notFound) }
+        guard user.profile == config.toriiKeyEnvironment else { return problem(.forbidden) }
+        return .json(200, ToriiUserBody(user))
+    }
+
+    /// Users of the key's environment in ID order; the cursor is the last ID of the page before.
+    private func search(_ request: EmulatorRequest, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {
+        let limitText = request.query["limit"] ?? "20"
+        guard let limit = Int(limitText), (1...100).contains(limit) else {
+            return problem(.badRequest("limit must be an integer in 1...100."))
+        }
+        guard let filter = request.body.isEmpty ? ToriiSearch() : try? JSONDecoder().decode(ToriiSearch.self, from: Data(request.body)) else {
+            return problem(.badRequest("The body must be a JSON object: email, name (strings), statuses (array of strings), createdAfter, createdBefore (RFC 3339 times)."))
+        }
+        func date(_ text: String?) -> Date?? {
+            guard let text else { return .some(nil) }
+            return (try? Date(text, strategy: .iso8601)).map { .some($0) }
+        }
+        guard let createdAfter = date(filter.createdAfter), let createdBefore = date(filter.createdBefore) else {
+            return problem(.badRequest("createdAfter and createdBefore must be RFC 3339 times, e.g. 2025-01-15T09:30:00Z."))
+        }
+        let email = filter.email?.lowercased(), name = filter.name?.lowercased()
+        let environment = config.toriiKeyEnvironment, cursor = request.query["cursor"]
+        var matches = world.withLock { world in
+            Array(world.torii.directory.users.lazy.filter { user in
+                user.profile == environment
+                    && cursor.map { user.id > $0 } ?? true
+                    && email.map { user.person.email.lowercased().contains($0) } ?? true
+                    && name.map { user.person.name.lowercased().contains($0) } ?? true
+                    && filter.statuses.map { $0.contains(user.isDeleted ? "deleted" : "active") } ?? true
+                    && createdAfter.map { user.createdAt > $0 } ?? true
+                    && createdBefore.map { user.createdAt < $0 } ?? true
+            }.prefix(limit + 1))
+        }
+        let hasMore = matches.count > limit
+        matches = Array(matches.prefix(limit))
+        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(value: hasMore ? matches.last?.id : nil), hasMore: hasMore))
+    }
+
+    private func toriiDelete(_ request: EmulatorRequest, userID: String, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {
         let now = monotonicSeconds()
-        let (requestID, fault) = world.withLock { world in
+        let fault = world.withLock { world in
             world.torii.deleteRequests += 1
             let attempt = world.torii.directory.countDeleteRequest(for: userID)
-            return (world.torii.nextRequestID(),
-                    world.faults.decide(for: .torii, id: userID, attempt: attempt, config: config.faults, nowSecond: now))
+            return world.faults.decide(for: .torii, id: userID, attempt: attempt, config: config.faults, nowSecond: now)
         }
-        func problem(_ problem: ToriiProblem) -> HTTPResponse {
-            problem.response(instance: request.path, requestID: requestID, userID: userID)
-        }
-
         switch fault {
         case .rateLimited: return problem(.rateLimited(limit: config.faults.rateLimit))
         case .unavailable: return problem(.unavailable)
+        case .serverError: return problem(.serverError)
         case .none, .drop, .garbage: break
         }
-
-        var response: HTTPResponse
-        if let failure = toriiApplyDelete(authorization: request.header("Authorization"), userID: userID) {
+        // The documented checks, in order, then the state change.
+        var response: EmulatorResponse
+        if let failure = authorize(request) ?? applyDelete(userID: userID) {
             response = problem(failure)
         } else {
-            response = .noContent()
+            response = EmulatorResponse(status: 204)
         }
-
-        switch fault {
         // Only a delete that was applied is dropped or garbled: a refused one keeps its real answer.
-        case .drop where (200..<300).contains(response.status):
-            response.dropConnection = true
-        case .garbage where (200..<300).contains(response.status):
-            response = .json(200, Array("{\"ok\": tru".utf8))
-        case .none, .drop, .garbage, .rateLimited, .unavailable:
-            break
+        switch fault {
+        case .drop where response.isSuccess: response.dropConnection = true
+        case .garbage where response.isSuccess:
+            response = EmulatorResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array("{\"ok\": tru".utf8))
+        default: break
         }
         return response
     }
 
-    /// Runs the documented checks in order and applies the delete. Returns the failure, if any.
-    private func toriiApplyDelete(authorization: String?, userID: String) -> ToriiProblem? {
-        guard let authorization else { return .missingKey }
-        // The scheme name is case-insensitive (RFC 9110 §11.1); the key is not.
-        let scheme = authorization.prefix { $0 != " " }
-        let key = authorization.dropFirst(scheme.count).drop { $0 == " " }
-        guard scheme.lowercased() == "bearer", key.utf8.elementsEqual(config.toriiKey.utf8) else {
-            return .invalidKey
-        }
-        let keyEnvironment = config.toriiKeyEnvironment
-        return world.withLock { world -> ToriiProblem? in
+    private func applyDelete(userID: String) -> ToriiProblem? {
+        world.withLock { world -> ToriiProblem? in
             guard let index = world.torii.directory.index(of: userID) else { return .notFound }
-            let userEnvironment = world.torii.directory.extras[index]
-            if userEnvironment != keyEnvironment { return .environmentMismatch(userEnvironment) }
-            if world.torii.directory.users[index].deleted { return .alreadyDeleted }
-            world.torii.directory.markDeleted(at: index)
+            let user = world.torii.directory.users[index]
+            if user.profile != config.toriiKeyEnvironment || user.isDeleted { return .forbidden }
+            world.torii.directory.markDeleted(at: index, now: Date())
             return nil
         }
     }

@@ -193,7 +193,7 @@ import Testing
         #expect(!wrong.stderr.contains("not-the-password"))
         let pending = try login("pending@acme.example")
         #expect(pending.status == 77)
-        #expect(pending.stderr.contains("PasswordChange, LegalAgreement"))
+        #expect(pending.stderr.contains(": change.password —"), "the documented value, and only the next task")
         #expect(sessionFile == nil)
         let noTerminal = try offboard(["akana", "login", "--email", "admin@acme.example"])
         #expect(noTerminal.status == 64)

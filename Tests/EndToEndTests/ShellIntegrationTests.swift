@@ -199,6 +199,9 @@ import Testing
         #expect(version.status == 0, "\(version.stderr)")
         #expect(version.stdout == (try run(Binaries.path("offboard"), ["--version"])).stdout)
         #expect(try run(destination.appendingPathComponent("usr/bin/offboard-emulator").path, ["--help"]).status == 0)
+        if Self.onPath("nm") != nil {
+            #expect(try nioSymbols(in: installed) == 0, "only the emulator links SwiftNIO")
+        }
         if let ldd = Self.onPath("ldd") {
             let libraries = try run(ldd, [installed]).stdout
             #expect(!libraries.contains("libswiftCore"), "the Swift runtime should be linked statically:\n\(libraries)")

@@ -44,6 +44,20 @@ import Testing
             "properties.environment: live", "retryable: false",
         ])
     }
+
+    /// Torii's SDKs read `code` and `supportId` as top-level members; its OpenAPI document nests
+    /// extras in `properties`. Either way every member is kept and shown.
+    @Test(arguments: [
+        (#"{"title":"Forbidden","status":403,"code":"forbidden","supportId":"sup_1","requestId":"req_1"}"#,
+         ["code: forbidden", "supportId: sup_1", "requestId: req_1"]),
+        (#"{"title":"Forbidden","status":403,"properties":{"code":"forbidden","supportId":"sup_1","requestId":"req_1"}}"#,
+         ["properties.code: forbidden", "properties.supportId: sup_1", "properties.requestId: req_1"]),
+    ])
+    func extrasAreKeptAndShownAtAnyLevel(body: String, extras: [String]) throws {
+        let problem = try #require(Problem.from(response(body)))
+        #expect(problem.json.serialized == body)
+        #expect(HumanRenderer.fields(of: problem) == ["title: Forbidden", "status: 403"] + extras)
+    }
 }
 
 @Suite struct JSONTests {
