@@ -196,22 +196,22 @@ _offboard_torii() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    delete)
+    delete|show)
         # Offer subcommand argument completions
         "_offboard_torii_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'delete show' -- "${cur}"))
         ;;
     esac
 }
 
 _offboard_torii_delete() {
     repeating_flags=()
-    non_repeating_flags=(--rerun --json --yes -y --dry-run --ignore-not-found --quiet -q --insecure --verbose -v --no-color --version -h --help)
+    non_repeating_flags=(--rerun --json --insecure --verbose -v --no-color --yes -y --dry-run --check --no-check --verify --ignore-not-found --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --secret-key-file --from-file --output -o --concurrency --rate --retries --journal --timeout --connect-timeout --cacert)
+    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert --journal)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -227,6 +227,10 @@ _offboard_torii_delete() {
         __offboard_add_completions -f
         return
         ;;
+    '--by')
+        __offboard_add_completions -W 'id'$'\n''email'
+        return
+        ;;
     '--output'|'-o')
         __offboard_add_completions -W 'human'$'\n''json'
         return
@@ -240,8 +244,58 @@ _offboard_torii_delete() {
     '--retries')
         return
         ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--cacert')
+        __offboard_add_completions -f
+        return
+        ;;
     '--journal')
         __offboard_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_offboard_torii_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --insecure --verbose -v --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert)
+    __offboard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--base-url')
+        return
+        ;;
+    '--secret-key-file')
+        __offboard_add_completions -f
+        return
+        ;;
+    '--from-file')
+        __offboard_add_completions -f
+        return
+        ;;
+    '--by')
+        __offboard_add_completions -W 'id'$'\n''email'
+        return
+        ;;
+    '--output'|'-o')
+        __offboard_add_completions -W 'human'$'\n''json'
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--retries')
         return
         ;;
     '--timeout')
@@ -269,22 +323,22 @@ _offboard_akana() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    delete|login|logout)
+    delete|show|login|logout)
         # Offer subcommand argument completions
         "_offboard_akana_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'delete login logout' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'delete show login logout' -- "${cur}"))
         ;;
     esac
 }
 
 _offboard_akana_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --yes -y --dry-run --ignore-not-found --quiet -q --insecure --verbose -v --no-color --version -h --help)
+    non_repeating_flags=(--json --insecure --verbose -v --no-color --yes -y --dry-run --check --no-check --verify --ignore-not-found --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --output -o --concurrency --rate --retries --journal --timeout --connect-timeout --cacert)
+    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert --journal)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -307,6 +361,10 @@ _offboard_akana_delete() {
         __offboard_add_completions -f
         return
         ;;
+    '--by')
+        __offboard_add_completions -W 'id'$'\n''email'
+        return
+        ;;
     '--output'|'-o')
         __offboard_add_completions -W 'human'$'\n''json'
         return
@@ -320,8 +378,65 @@ _offboard_akana_delete() {
     '--retries')
         return
         ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--cacert')
+        __offboard_add_completions -f
+        return
+        ;;
     '--journal')
         __offboard_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_offboard_akana_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --insecure --verbose -v --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert)
+    __offboard_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--base-url')
+        return
+        ;;
+    '--fed-member')
+        return
+        ;;
+    '--auth-token-file')
+        __offboard_add_completions -f
+        return
+        ;;
+    '--csrf-token-file')
+        __offboard_add_completions -f
+        return
+        ;;
+    '--from-file')
+        __offboard_add_completions -f
+        return
+        ;;
+    '--by')
+        __offboard_add_completions -W 'id'$'\n''email'
+        return
+        ;;
+    '--output'|'-o')
+        __offboard_add_completions -W 'human'$'\n''json'
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--retries')
         return
         ;;
     '--timeout')

@@ -85,6 +85,12 @@ private struct AkanaLoginResponse: Encodable {
     let pendingTasks: [String]
 }
 
+/// `GET /api/login` (getLoginStatus) for a live session.
+private struct AkanaLoginStatus: Encodable {
+    let loginStatus: Bool
+    let userName: String
+}
+
 /// The User object of `GET /api/users/{UserID}`.
 private struct AkanaUserBody: Encodable {
     let UserID, UserName, FirstName, LastName, Email, State: String
@@ -100,7 +106,8 @@ extension Emulator {
     func handleAkana(_ request: EmulatorRequest, segments: [Substring]) -> EmulatorResponse {
         switch (request.path, request.method) {
         case ("/api/login", "POST"): return akanaLogin(request)
-        case ("/api/login", _): return .methodNotAllowed(allow: "POST")
+        case ("/api/login", "GET"), ("/api/login", "HEAD"): return akanaLoginStatus(request)
+        case ("/api/login", _): return .methodNotAllowed(allow: "GET, POST")
         case ("/api/login/renewToken", "POST"): return akanaRenewToken(request)
         case ("/api/login/renewToken", _): return .methodNotAllowed(allow: "POST")
         case ("/api/login/endsession", "GET"), ("/api/login/endsession", "HEAD"): return akanaEndSession(request)
@@ -183,6 +190,12 @@ extension Emulator {
         guard let (_, session) = akanaSession(request, csrf: true) else { return Self.unauthorized }
         let renewed = startSession(account: session.account, csrfToken: session.csrfToken)
         return EmulatorResponse(status: 200, headers: [renewed.setCookie])
+    }
+
+    /// getLoginStatus: answered to anyone, logged in or not.
+    private func akanaLoginStatus(_ request: EmulatorRequest) -> EmulatorResponse {
+        guard let (_, session) = akanaSession(request, csrf: false) else { return .json(200, ["loginStatus": false]) }
+        return .json(200, AkanaLoginStatus(loginStatus: true, userName: session.account.email))
     }
 
     private func akanaEndSession(_ request: EmulatorRequest) -> EmulatorResponse {

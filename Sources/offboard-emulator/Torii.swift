@@ -26,6 +26,9 @@ struct ToriiState {
         let demo = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
             + ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
         var entries = zip(demo, People.demo).map { (id: $0, person: $1, profile: $0.hasSuffix("f1") || $0.hasSuffix("f2") ? ToriiEnvironment.live : .test) }
+        // Two accounts with one address, as real directories have: `--by email` must not pick one.
+        let hedy = Person(firstName: "Hedy", lastName: "Lamarr", email: "hedy.lamarr@acme.example")
+        entries += ["01931a73-8b00-7000-8000-00000000000a", "01931a73-8b00-7000-8000-00000000000b"].map { ($0, hedy, .test) }
         entries += seededUsers(count: seedUsers).map { ($0.id, $0.person, .test) }
         directory = UserDirectory(entries)
     }

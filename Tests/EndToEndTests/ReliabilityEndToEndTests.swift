@@ -191,7 +191,12 @@ import Testing
         #expect(errorKind(emptyLine) == "server_error")
         #expect(empty.requests.count == 1, "Torii's 500 is not retried")
 
-        let mislabelled = try ScriptedServer { _, _ in .http(404, [("Content-Type", "text/html")], body: #"{"title":"Not Found"}"#) }
+        // The search that double-checks a run's first 404 finds the API; the user is not there.
+        let mislabelled = try ScriptedServer { request, _ in
+            request.method == "POST"
+                ? .http(200, [("Content-Type", "application/json")], body: #"{"items":[],"nextCursor":null,"hasMore":false}"#)
+                : .http(404, [("Content-Type", "text/html")], body: #"{"title":"Not Found"}"#)
+        }
         let (_, mislabelledLine) = try delete(mislabelled.baseURL)
         #expect(mislabelledLine["outcome"] as? String == "not_found")
         #expect(mislabelledLine["problem"] == nil, "only JSON media types are read as problems")
