@@ -100,7 +100,8 @@ extension Emulator {
     func handleAkana(_ request: EmulatorRequest, segments: [Substring]) -> EmulatorResponse {
         switch (request.path, request.method) {
         case ("/api/login", "POST"): return akanaLogin(request)
-        case ("/api/login", _): return .methodNotAllowed(allow: "POST")
+        case ("/api/login", "GET"), ("/api/login", "HEAD"): return akanaLoginStatus(request)
+        case ("/api/login", _): return .methodNotAllowed(allow: "GET, POST")
         case ("/api/login/renewToken", "POST"): return akanaRenewToken(request)
         case ("/api/login/renewToken", _): return .methodNotAllowed(allow: "POST")
         case ("/api/login/endsession", "GET"), ("/api/login/endsession", "HEAD"): return akanaEndSession(request)
@@ -174,6 +175,11 @@ extension Emulator {
         let session = startSession(account: account, csrfToken: nil)
         return .json(200, AkanaLoginResponse(authToken: session.token, userName: account.email, pendingTasks: []),
                      headers: [session.setCookie, ("Set-Cookie", "\(akanaCsrfCookieName)=\(session.csrfToken); Path=/")])
+    }
+
+    /// getLoginStatus, documented by name only: whether the request's cookie names a live session.
+    private func akanaLoginStatus(_ request: EmulatorRequest) -> EmulatorResponse {
+        .json(200, ["loginStatus": akanaSession(request, csrf: false) != nil])
     }
 
     /// A new auth cookie, expiring `--session-ttl` from now, for the same session (same CSRF

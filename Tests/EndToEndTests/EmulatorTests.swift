@@ -148,7 +148,7 @@ import Testing
         }
         func emails(_ page: [String: Any]) -> [String] { (page["items"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String } }
 
-        // The ten test-environment demo users, three a page: the two live ones are not this key's.
+        // The twelve test-environment demo users, three a page: the two live ones are not this key's.
         var seen: [String] = [], cursor: String? = nil, pages = 0
         repeat {
             let page = try search(#"{"email":"@ACME.example"}"#, query: "?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""))
@@ -157,17 +157,18 @@ import Testing
             pages += 1
             #expect((page["hasMore"] as? Bool) == (cursor != nil))
         } while cursor != nil && pages < 10
-        #expect(pages == 4 && seen.count == 10 && Set(seen).count == 10)
+        #expect(pages == 4 && seen.count == 12)
         #expect(!seen.contains("dennis.ritchie@acme.example"))
 
         #expect(emails(try search(#"{"name":"hOPPER"}"#)) == ["grace.hopper@acme.example"], "case-insensitive substring")
+        #expect(emails(try search(#"{"email":"hedy.lamarr@acme.example"}"#)).count == 2, "two users share an address")
         #expect(emails(try search(#"{"name":"seed user"}"#)).count == 3, "seeded users have names too")
         #expect(try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 204)
         #expect(emails(try search(#"{"statuses":["deleted"]}"#)) == ["grace.hopper@acme.example"])
         #expect(emails(try search(#"{"statuses":["active"],"email":"grace"}"#)).isEmpty)
         #expect(emails(try search(#"{"createdAfter":"2025-01-15T09:05:00Z","createdBefore":"2025-01-15T09:08:00Z"}"#))
             == ["donald.knuth@acme.example", "margaret.hamilton@acme.example"], "demo users are created a minute apart from 09:00")
-        #expect(emails(try search("{}")).count == 13, "ten demo and three seeded users; limit defaults to 20")
+        #expect(emails(try search("{}")).count == 15, "twelve demo and three seeded users; limit defaults to 20")
     }
 
     // MARK: Akana
@@ -230,6 +231,18 @@ import Testing
         #expect(renewedSession.auth != session.auth)
         #expect(try #require(expiration(renewedSession.auth)) >= expires)
         #expect(try connection.exchange("DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(renewedSession.cookies)\(renewedSession.csrf)\r\n").status == 200)
+    }
+
+    /// getLoginStatus (documented by name only) answers a JSON object, with or without a session.
+    @Test func akanaLoginStatusSaysWhetherTheSessionIsLive() throws {
+        let emulator = try Emulator()
+        let connection = try RawConnection(emulator)
+        let anonymous = try connection.exchange("GET /api/login HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n")
+        #expect(anonymous.status == 200)
+        #expect(try anonymous.jsonObject()["loginStatus"] as? Bool == false)
+        let session = try akanaLogin(connection)
+        let loggedIn = try connection.exchange("GET /api/login HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\(session.cookies)\r\n")
+        #expect(try loggedIn.jsonObject()["loginStatus"] as? Bool == true)
     }
 
     @Test func akanaLoginAnswersOnlyTheNextDocumentedPendingTask() throws {
