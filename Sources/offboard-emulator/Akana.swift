@@ -85,12 +85,6 @@ private struct AkanaLoginResponse: Encodable {
     let pendingTasks: [String]
 }
 
-/// `GET /api/login` (getLoginStatus) for a live session.
-private struct AkanaLoginStatus: Encodable {
-    let loginStatus: Bool
-    let userName: String
-}
-
 /// The User object of `GET /api/users/{UserID}`.
 private struct AkanaUserBody: Encodable {
     let UserID, UserName, FirstName, LastName, Email, State: String
@@ -183,6 +177,11 @@ extension Emulator {
                      headers: [session.setCookie, ("Set-Cookie", "\(akanaCsrfCookieName)=\(session.csrfToken); Path=/")])
     }
 
+    /// getLoginStatus, documented by name only: whether the request's cookie names a live session.
+    private func akanaLoginStatus(_ request: EmulatorRequest) -> EmulatorResponse {
+        .json(200, ["loginStatus": akanaSession(request, csrf: false) != nil])
+    }
+
     /// A new auth cookie, expiring `--session-ttl` from now, for the same session (same CSRF
     /// token). The old cookie stays valid until its own expiry, so requests already sent with it
     /// still pass.
@@ -190,12 +189,6 @@ extension Emulator {
         guard let (_, session) = akanaSession(request, csrf: true) else { return Self.unauthorized }
         let renewed = startSession(account: session.account, csrfToken: session.csrfToken)
         return EmulatorResponse(status: 200, headers: [renewed.setCookie])
-    }
-
-    /// getLoginStatus: answered to anyone, logged in or not.
-    private func akanaLoginStatus(_ request: EmulatorRequest) -> EmulatorResponse {
-        guard let (_, session) = akanaSession(request, csrf: false) else { return .json(200, ["loginStatus": false]) }
-        return .json(200, AkanaLoginStatus(loginStatus: true, userName: session.account.email))
     }
 
     private func akanaEndSession(_ request: EmulatorRequest) -> EmulatorResponse {

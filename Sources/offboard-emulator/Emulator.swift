@@ -47,7 +47,9 @@ struct EmulatorResponse: Sendable {
 
     static func json(_ status: Int, _ value: some Encodable, contentType: String = "application/json",
                      headers: [(String, String)] = []) -> EmulatorResponse {
-        let body = (try? jsonEncoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // byte-for-byte repeatable answers
+        let body = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
         return EmulatorResponse(status: status, headers: [("Content-Type", contentType)] + headers, body: body)
     }
 
@@ -57,13 +59,6 @@ struct EmulatorResponse: Sendable {
 
     var isSuccess: Bool { (200..<300).contains(status) }
 }
-
-/// Members in a stable (sorted) order, so answers are byte-for-byte repeatable.
-private let jsonEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
 
 final class Emulator: Sendable {
     let config: EmulatorConfig

@@ -18,9 +18,7 @@ struct SplitMix64 {
     }
 
     /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double {
-        Double(next() >> 11) * 0x1p-53
-    }
+    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }
 
 struct FaultConfig: Sendable {

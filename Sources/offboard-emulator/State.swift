@@ -17,7 +17,6 @@ enum People {
         ("Edsger", "Dijkstra"), ("Barbara", "Liskov"), ("Donald", "Knuth"), ("Margaret", "Hamilton"),
         ("Ken", "Thompson"), ("Frances", "Allen"), ("Dennis", "Ritchie"), ("Radia", "Perlman"),
     ].map { Person(firstName: $0, lastName: $1, email: "\($0.lowercased()).\($1.lowercased())@acme.example") }
-
     /// `--seed-users` user i: `Seed User<i>`, `seed.user<i>@example.com`.
     static func seeded(_ i: Int) -> Person {
         Person(firstName: "Seed", lastName: "User\(i)", email: "seed.user\(i)@example.com")
@@ -56,9 +55,7 @@ struct UserDirectory<Profile> {
         for (index, user) in users.enumerated() { indexByID[user.id] = index }
     }
 
-    func index(of id: String) -> Int? {
-        indexByID[id]
-    }
+    func index(of id: String) -> Int? { indexByID[id] }
 
     /// Counts a DELETE aimed at `id` if it names a known user; returns how many came before it
     /// (0 for an unknown ID).

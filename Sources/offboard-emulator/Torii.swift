@@ -22,13 +22,14 @@ struct ToriiState {
     private var requestCounter = 0
 
     init(seedUsers: Int) {
-        // The first is the vendor docs' example; the last two are live-environment users.
-        let demo = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
-            + ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
-        var entries = zip(demo, People.demo).map { (id: $0, person: $1, profile: $0.hasSuffix("f1") || $0.hasSuffix("f2") ? ToriiEnvironment.live : .test) }
-        // Two accounts with one address, as real directories have: `--by email` must not pick one.
+        // The first is the vendor docs' example.
+        let test = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
+            + ["01931a73-8b00-7000-8000-00000000000a", "01931a73-8b00-7000-8000-00000000000b"]
+        let live = ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
+        // Two users share one address (two accounts of one person): a search by email finds both.
         let hedy = Person(firstName: "Hedy", lastName: "Lamarr", email: "hedy.lamarr@acme.example")
-        entries += ["01931a73-8b00-7000-8000-00000000000a", "01931a73-8b00-7000-8000-00000000000b"].map { ($0, hedy, .test) }
+        var entries = zip(test, People.demo.prefix(10) + [hedy, hedy]).map { (id: $0, person: $1, profile: ToriiEnvironment.test) }
+        entries += zip(live, People.demo.suffix(2)).map { ($0, $1, .live) }
         entries += seededUsers(count: seedUsers).map { ($0.id, $0.person, .test) }
         directory = UserDirectory(entries)
     }
@@ -134,9 +135,7 @@ private struct ToriiSearchPage: Encodable {
     let hasMore: Bool
 }
 
-func iso8601(_ date: Date) -> String {
-    date.formatted(.iso8601)
-}
+func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
 
 extension Emulator {
     /// Any request whose path starts with `/api/server/`.

@@ -158,10 +158,10 @@ import Testing
             #expect((page["hasMore"] as? Bool) == (cursor != nil))
         } while cursor != nil && pages < 10
         #expect(pages == 4 && seen.count == 12)
-        #expect(Set(seen).count == 11, "the two Hedy Lamarr accounts share an address")
         #expect(!seen.contains("dennis.ritchie@acme.example"))
 
         #expect(emails(try search(#"{"name":"hOPPER"}"#)) == ["grace.hopper@acme.example"], "case-insensitive substring")
+        #expect(emails(try search(#"{"email":"hedy.lamarr@acme.example"}"#)).count == 2, "two users share an address")
         #expect(emails(try search(#"{"name":"seed user"}"#)).count == 3, "seeded users have names too")
         #expect(try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 204)
         #expect(emails(try search(#"{"statuses":["deleted"]}"#)) == ["grace.hopper@acme.example"])
@@ -231,6 +231,18 @@ import Testing
         #expect(renewedSession.auth != session.auth)
         #expect(try #require(expiration(renewedSession.auth)) >= expires)
         #expect(try connection.exchange("DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(renewedSession.cookies)\(renewedSession.csrf)\r\n").status == 200)
+    }
+
+    /// getLoginStatus (documented by name only) answers a JSON object, with or without a session.
+    @Test func akanaLoginStatusSaysWhetherTheSessionIsLive() throws {
+        let emulator = try Emulator()
+        let connection = try RawConnection(emulator)
+        let anonymous = try connection.exchange("GET /api/login HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n")
+        #expect(anonymous.status == 200)
+        #expect(try anonymous.jsonObject()["loginStatus"] as? Bool == false)
+        let session = try akanaLogin(connection)
+        let loggedIn = try connection.exchange("GET /api/login HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\(session.cookies)\r\n")
+        #expect(try loggedIn.jsonObject()["loginStatus"] as? Bool == true)
     }
 
     @Test func akanaLoginAnswersOnlyTheNextDocumentedPendingTask() throws {

@@ -91,16 +91,30 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
-    /// The vendor's rule: a 403 after an attempt whose answer was lost confirms the deletion.
-    @Test func a403AfterALostAnswerIsAlreadyDeleted() throws {
-        let dropped = try ScriptedServer { _, index in index == 0 ? nil : .http(403) }
+    /// A 403 after an attempt whose answer was lost may confirm the deletion (Torii answers a
+    /// repeated DELETE so) or mean another environment: a look-up of the user settles it.
+    @Test func a403AfterALostAnswerIsSettledByALookUp() throws {
+        let deletedUser = ScriptedServer.Reply.http(200, [("Content-Type", "application/json")], body: #"{"status":"deleted","deletedAt":"2026-11-30T10:00:00Z"}"#)
+        let dropped = try ScriptedServer { request, index in
+            request.method == "GET" ? deletedUser : index == 0 ? nil : .http(403)
+        }
         let (result, line) = try delete(dropped.baseURL)
         #expect(result.status == 0)
         #expect(line["outcome"] as? String == "already_deleted")
         #expect(line["attempts"] as? Int == 2)
+        #expect(dropped.requests.map(\.method) == ["DELETE", "DELETE", "GET"])
 
-        let failed = try ScriptedServer { _, index in index == 0 ? .http(504, [("Retry-After", "0")]) : .http(403) }
+        let failed = try ScriptedServer { request, index in
+            request.method == "GET" ? deletedUser : index == 0 ? .http(504, [("Retry-After", "0")]) : .http(403)
+        }
         #expect(try delete(failed.baseURL).1["outcome"] as? String == "already_deleted")
+
+        // The look-up answers 403 too: a user of the other environment, not a deletion.
+        let otherEnvironment = try ScriptedServer { _, index in index == 0 ? nil : .http(403) }
+        let (refused, refusedLine) = try delete(otherEnvironment.baseURL)
+        #expect(refused.status == 1)
+        #expect(refusedLine["outcome"] as? String == "failed")
+        #expect(((refusedLine["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("the user belongs to the other environment") == true)
     }
 
     @Test func aStalledOrTricklingServerIsCutOffAtTheTimeout() throws {
