@@ -50,10 +50,12 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),
-        .testTarget(name: "OffboardCoreTests", dependencies: [
-            "OffboardCore", "Torii", "Akana", "Output", "HTTPCore",
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        .testTarget(
+            name: "OffboardCoreTests",
+            dependencies: [
+                "OffboardCore", "Torii", "Akana", "Output", "HTTPCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

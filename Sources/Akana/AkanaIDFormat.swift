@@ -22,7 +22,8 @@ public struct AkanaIDFormat: IDFormat {
     public mutating func parse(_ text: Substring) -> Result<UserID, IDFormatError> {
         let utf8 = text.utf8
         guard utf8.count > 37, let uuid = UUID(parsing: text.prefix(36)), text.dropFirst(36).first == "." else {
-            return .failure(IDFormatError("is not an Akana user ID (expected <uuid>.<tenant>, like cb50e0c5-2bc4-4195-8932-0391ad6066bb.acmepaymentscorp)"))
+            return .failure(
+                IDFormatError("is not an Akana user ID (expected <uuid>.<tenant>, like cb50e0c5-2bc4-4195-8932-0391ad6066bb.acmepaymentscorp)"))
         }
         let idTenant = String(text.dropFirst(37))
         guard AkanaIDFormat.isValidTenant(idTenant) else {
@@ -40,8 +41,9 @@ public struct AkanaIDFormat: IDFormat {
     }
 
     public static func isValidTenant(_ tenant: String) -> Bool {
-        !tenant.isEmpty && tenant.utf8.count <= 128 && tenant.utf8.allSatisfy {
-            (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F
-        }
+        !tenant.isEmpty && tenant.utf8.count <= 128
+            && tenant.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F
+            }
     }
 }

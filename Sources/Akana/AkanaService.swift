@@ -68,14 +68,16 @@ public struct AkanaService: DeletionService {
         case 200:
             let body = response.bodyText.trimmingASCIIWhitespace()
             guard body == id else {
-                return Verdict(outcome: .deleted, confirmation: body,
-                               warning: "the confirmation did not match: the server answered \(quotedForMessage(Substring(body.prefix(200)))) instead of the ID")
+                return Verdict(
+                    outcome: .deleted, confirmation: body,
+                    warning: "the confirmation did not match: the server answered \(quotedForMessage(Substring(body.prefix(200)))) instead of the ID")
             }
             return Verdict(outcome: .deleted, confirmation: body)
         case 404 where earlierResultUnknown:
             // An earlier attempt reached the server but its answer was lost: it most likely deleted the user.
-            return Verdict(outcome: .alreadyDeleted,
-                           warning: "an earlier attempt got no answer; this 404 most likely means that attempt deleted the user")
+            return Verdict(
+                outcome: .alreadyDeleted,
+                warning: "an earlier attempt got no answer; this 404 most likely means that attempt deleted the user")
         case 400:
             return Verdict.standard(for: response, problem: problem).hinted(
                 "the server rejected the request shape (Accept header or URL): check --base-url and that it is the platform's API address")
@@ -100,8 +102,10 @@ public struct AkanaService: DeletionService {
             let name = [json["FirstName"]?.stringValue, json["LastName"]?.stringValue].compactMap { $0 }.filter { !$0.isEmpty }
             var status = json["State"]?.stringValue
             if case .bool(true)? = json["Disabled"] { status = (status.map { "\($0), " } ?? "") + "disabled" }
-            return .found(UserRecord(json: json, id: json["UserID"]?.stringValue, name: name.isEmpty ? json["UserName"]?.stringValue : name.joined(separator: " "),
-                                     email: json["Email"]?.stringValue, status: status))
+            return .found(
+                UserRecord(
+                    json: json, id: json["UserID"]?.stringValue, name: name.isEmpty ? json["UserName"]?.stringValue : name.joined(separator: " "),
+                    email: json["Email"]?.stringValue, status: status))
         case 401, 403:
             return .failed(refusal(response, problem: problem, roleNeededFor: "reading other users"))
         case 404:
@@ -140,13 +144,14 @@ public struct AkanaService: DeletionService {
     /// every ID, so it stops a batch (`unauthorized`).
     private func refusal(_ response: HTTPResponse, problem: Problem?, roleNeededFor task: String) -> Verdict {
         let login = "`offboard akana login --base-url \(baseURL) --email <you>`"
-        let hint = if credentials.csrfToken == nil {
-            "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
-        } else if response.status == 403 {
-            "the account may lack the site admin role that \(task) needs, or the session expired — run \(login) as a site admin"
-        } else {
-            "session missing or expired — run \(login)"
-        }
+        let hint =
+            if credentials.csrfToken == nil {
+                "session missing or expired, or the platform requires a CSRF token — set AKANA_CSRF_TOKEN (or --csrf-token-file), or run `offboard akana login`"
+            } else if response.status == 403 {
+                "the account may lack the site admin role that \(task) needs, or the session expired — run \(login) as a site admin"
+            } else {
+                "session missing or expired — run \(login)"
+            }
         var verdict = Verdict.standard(for: response, problem: problem).hinted(hint)
         verdict.error?.kind = .unauthorized
         return verdict

@@ -5,10 +5,12 @@ import OffboardCore
 public enum AkanaLogin {
     public static func request(baseURL: String, email: String, password: String) -> HTTPRequest {
         let body = JSONValue.object([("email", .string(email)), ("password", .string(password))]).serialized
-        return HTTPRequest(method: "POST", url: "\(baseURL)/api/login", headers: [
-            HTTPHeader("Content-Type", "application/json"),
-            HTTPHeader("Accept", "application/json"),
-        ], body: Array(body.utf8))
+        return HTTPRequest(
+            method: "POST", url: "\(baseURL)/api/login",
+            headers: [
+                HTTPHeader("Content-Type", "application/json"),
+                HTTPHeader("Accept", "application/json"),
+            ], body: Array(body.utf8))
     }
 
     public static func endSessionRequest(baseURL: String, credentials: AkanaCredentials) -> HTTPRequest {
@@ -25,14 +27,18 @@ public enum AkanaLogin {
         let json = JSONValue.parse(response.body)
         if case .array(let tasks)? = json?["pendingTasks"], !tasks.isEmpty {
             let names = tasks.map { $0.stringValue ?? $0.serialized }.joined(separator: ", ")
-            throw OffboardError(.notAuthorized, "the platform wants these done before a session can start: \(names) — complete them in its web interface, then log in again")
+            throw OffboardError(
+                .notAuthorized,
+                "the platform wants these done before a session can start: \(names) — complete them in its web interface, then log in again")
         }
         guard response.status == 200 else {
             let verdict = Verdict.standard(for: response, problem: Problem.from(response))
             if (300..<400).contains(response.status) {
                 // A web front end or a single sign-on page, not the platform's API; the verdict names the Location.
-                throw OffboardError(.configuration,
-                    "login failed: \(terminalSafe(verdict.error?.message ?? "HTTP \(response.status)")) — --base-url should be the platform's API address")
+                throw OffboardError(
+                    .configuration,
+                    "login failed: \(terminalSafe(verdict.error?.message ?? "HTTP \(response.status)")) — --base-url should be the platform's API address"
+                )
             }
             let said = terminalSafe((json?["message"]?.stringValue ?? verdict.error?.message ?? "HTTP \(response.status)").prefix(200))
             if response.status == 401 || response.status == 403 {

@@ -1,4 +1,5 @@
 import OffboardCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,10 +32,12 @@ public struct AkanaSession: Sendable, Equatable {
 
     init?(json: JSONValue) {
         guard let baseURL = json["baseUrl"]?.stringValue, let tenant = json["tenant"]?.stringValue,
-              let authToken = json["authToken"]?.stringValue else { return nil }
-        self.init(baseURL: baseURL, email: json["email"]?.stringValue ?? "",
-                  credentials: AkanaCredentials(tenant: tenant, authToken: authToken, csrfToken: json["csrfToken"]?.stringValue),
-                  createdAt: json["createdAt"]?.stringValue ?? "")
+            let authToken = json["authToken"]?.stringValue
+        else { return nil }
+        self.init(
+            baseURL: baseURL, email: json["email"]?.stringValue ?? "",
+            credentials: AkanaCredentials(tenant: tenant, authToken: authToken, csrfToken: json["csrfToken"]?.stringValue),
+            createdAt: json["createdAt"]?.stringValue ?? "")
     }
 }
 
@@ -68,7 +71,7 @@ public struct AkanaSessionStore: Sendable {
         for byte in baseURL.replacingFirst("://", with: "-").utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "."), UInt8(ascii: "-"):
+                UInt8(ascii: "."), UInt8(ascii: "-"):
                 name.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 name += "_\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
@@ -90,7 +93,8 @@ public struct AkanaSessionStore: Sendable {
             // Exactly what `path(for:)` writes: two upper-case hex digits.
             let digits = Array(encoded.prefix(2))
             guard digits.count == 2, digits.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) }),
-                  let value = UInt8(String(decoding: digits, as: UTF8.self), radix: 16) else { return nil }
+                let value = UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
+            else { return nil }
             bytes.append(value)
             encoded = encoded.dropFirst(2)
         }
@@ -104,7 +108,8 @@ public struct AkanaSessionStore: Sendable {
         let path = path(for: baseURL)
         guard let session = try read(path: path) else { return nil }
         guard session.baseURL == baseURL else {
-            throw OffboardError(.configuration, "the session file \(path) is for \(session.baseURL), not \(baseURL) — remove it and run `offboard akana login` again")
+            throw OffboardError(
+                .configuration, "the session file \(path) is for \(session.baseURL), not \(baseURL) — remove it and run `offboard akana login` again")
         }
         return session
     }
@@ -115,7 +120,9 @@ public struct AkanaSessionStore: Sendable {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
-            throw OffboardError(.configuration, "cannot read the session file \(path): \(String(cString: strerror(errno))) — remove it and run `offboard akana login` again")
+            throw OffboardError(
+                .configuration,
+                "cannot read the session file \(path): \(String(cString: strerror(errno))) — remove it and run `offboard akana login` again")
         }
         defer { close(fd) }
         var info = stat()
@@ -126,7 +133,10 @@ public struct AkanaSessionStore: Sendable {
             throw OffboardError(.configuration, "the session file \(path) belongs to another user — remove it and run `offboard akana login` again")
         }
         guard info.st_mode & 0o077 == 0 || !forUse else {
-            throw OffboardError(.configuration, "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again")
+            throw OffboardError(
+                .configuration,
+                "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again"
+            )
         }
         guard let bytes = readAll(fd, limit: 1 << 20), let json = JSONValue.parse(bytes), let session = AkanaSession(json: json) else {
             throw OffboardError(.configuration, "the session file \(path) is damaged — remove it and run `offboard akana login` again")

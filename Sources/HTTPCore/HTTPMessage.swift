@@ -85,8 +85,10 @@ public struct TransferOptions: Sendable {
     /// Bodies larger than this end the transfer with `TransportError.Kind.responseTooLarge`.
     public var maxBodyBytes: Int
 
-    public init(timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
-                caFile: String? = nil, insecure: Bool = false, maxBodyBytes: Int = 1 << 20) {
+    public init(
+        timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        caFile: String? = nil, insecure: Bool = false, maxBodyBytes: Int = 1 << 20
+    ) {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.caFile = caFile

@@ -25,12 +25,16 @@ public struct RetryPolicy: Sendable {
     /// - Parameters:
     ///   - retriesSoFar: attempts already made minus one.
     ///   - retryAfter: the response's `Retry-After` header, if any.
-    public func decide<R: RandomNumberGenerator>(retriesSoFar: Int, retryAfter: String?,
-                                                 random: inout R) -> Decision {
+    public func decide<R: RandomNumberGenerator>(
+        retriesSoFar: Int, retryAfter: String?,
+        random: inout R
+    ) -> Decision {
         guard retriesSoFar < maxRetries else { return .stop(reason: nil) }
         if let header = retryAfter, let wait = RetryPolicy.parseRetryAfter(header) {
             if wait > longestRetryAfter {
-                return .stop(reason: "the server asked to wait \(wait.components.seconds) s (Retry-After), longer than \(longestRetryAfter.components.seconds) s")
+                return .stop(
+                    reason:
+                        "the server asked to wait \(wait.components.seconds) s (Retry-After), longer than \(longestRetryAfter.components.seconds) s")
             }
             return .retry(after: wait)
         }

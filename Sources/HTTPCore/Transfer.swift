@@ -18,8 +18,10 @@ final class Transfer {
     private var bodyTooLarge = false
     private var requestsSent = 0
 
-    init(handle: UnsafeMutableRawPointer, request: HTTPRequest, options: TransferOptions, trace: Trace?,
-         userAgent: String, completion: @escaping Transport.Completion) {
+    init(
+        handle: UnsafeMutableRawPointer, request: HTTPRequest, options: TransferOptions, trace: Trace?,
+        userAgent: String, completion: @escaping Transport.Completion
+    ) {
         self.handle = handle
         self.request = request
         self.options = options
@@ -63,9 +65,10 @@ final class Transfer {
         }
         if let body = request.body {
             codes.append(offboard_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-            codes.append(body.withUnsafeBufferPointer {
-                offboard_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
-            })
+            codes.append(
+                body.withUnsafeBufferPointer {
+                    offboard_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                })
         }
         // An empty Expect stops curl from waiting for "100 Continue" on small bodies.
         for header in request.headers + [HTTPHeader("Expect", "")] {
@@ -79,8 +82,9 @@ final class Transfer {
         codes.append(offboard_easy_setopt_debug_callback(handle, Transfer.onDebug))
         codes.append(offboard_easy_setopt_pointer(handle, CURLOPT_DEBUGDATA, me))
         if let failed = codes.first(where: { $0 != CURLE_OK }) {
-            return TransportError(kind: .local, message: "libcurl refused an option: \(String(cString: offboard_easy_strerror(failed)))",
-                                  mayHaveReachedServer: false)
+            return TransportError(
+                kind: .local, message: "libcurl refused an option: \(String(cString: offboard_easy_strerror(failed)))",
+                mayHaveReachedServer: false)
         }
         return nil
     }
@@ -95,11 +99,14 @@ final class Transfer {
         _ = offboard_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
         let curlMessage = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: offboard_easy_strerror(code))
         let kind = Transfer.kind(of: code, bodyTooLarge: bodyTooLarge)
-        let message = kind == .responseTooLarge
+        let message =
+            kind == .responseTooLarge
             ? "response body larger than \(options.maxBodyBytes) bytes; cut off"
             : curlMessage
-        return .failure(TransportError(kind: kind, message: message, mayHaveReachedServer: requestBytes > 0 || requestsSent > 0,
-                                       status: status == 0 ? nil : status, requestsSent: max(1, requestsSent)))
+        return .failure(
+            TransportError(
+                kind: kind, message: message, mayHaveReachedServer: requestBytes > 0 || requestsSent > 0,
+                status: status == 0 ? nil : status, requestsSent: max(1, requestsSent)))
     }
 
     func release() {
@@ -113,10 +120,10 @@ final class Transfer {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tls
         case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ENGINE_NOTFOUND,
-             CURLE_SSL_CLIENTCERT:
+            CURLE_SSL_CLIENTCERT:
             return .local  // our own files or settings, e.g. a --cacert that is not PEM
         case CURLE_FILESIZE_EXCEEDED:
             return .responseTooLarge
@@ -125,7 +132,7 @@ final class Transfer {
         case CURLE_WEIRD_SERVER_REPLY, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_BAD_CONTENT_ENCODING:
             return .malformedResponse
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_OUT_OF_MEMORY, CURLE_BAD_FUNCTION_ARGUMENT,
-             CURLE_WRITE_ERROR:
+            CURLE_WRITE_ERROR:
             return .local
         default:
             // Refused, unresolved, reset, closed without answer, partial body: the network.
@@ -170,20 +177,21 @@ final class Transfer {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
-    private static let onDebug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
-        _, type, data, size, me in
-        let transfer = Unmanaged<Transfer>.fromOpaque(me!).takeUnretainedValue()
-        if type == CURLINFO_HEADER_OUT { transfer.requestsSent += 1 }
-        guard let trace = transfer.trace, let data else { return 0 }
-        let bytes = data.withMemoryRebound(to: UInt8.self, capacity: size) { UnsafeBufferPointer(start: $0, count: size) }
-        switch type {
-        case CURLINFO_TEXT: trace.info(String(decoding: bytes, as: UTF8.self))
-        case CURLINFO_HEADER_OUT: trace.headers(String(decoding: bytes, as: UTF8.self), outgoing: true)
-        case CURLINFO_HEADER_IN: trace.headers(String(decoding: bytes, as: UTF8.self), outgoing: false)
-        case CURLINFO_DATA_IN: trace.body(byteCount: size, outgoing: false)
-        case CURLINFO_DATA_OUT: trace.body(byteCount: size, outgoing: true)
-        default: break
+    private static let onDebug:
+        @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+            _, type, data, size, me in
+            let transfer = Unmanaged<Transfer>.fromOpaque(me!).takeUnretainedValue()
+            if type == CURLINFO_HEADER_OUT { transfer.requestsSent += 1 }
+            guard let trace = transfer.trace, let data else { return 0 }
+            let bytes = data.withMemoryRebound(to: UInt8.self, capacity: size) { UnsafeBufferPointer(start: $0, count: size) }
+            switch type {
+            case CURLINFO_TEXT: trace.info(String(decoding: bytes, as: UTF8.self))
+            case CURLINFO_HEADER_OUT: trace.headers(String(decoding: bytes, as: UTF8.self), outgoing: true)
+            case CURLINFO_HEADER_IN: trace.headers(String(decoding: bytes, as: UTF8.self), outgoing: false)
+            case CURLINFO_DATA_IN: trace.body(byteCount: size, outgoing: false)
+            case CURLINFO_DATA_OUT: trace.body(byteCount: size, outgoing: true)
+            default: break
+            }
+            return 0
         }
-        return 0
-    }
 }

@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -83,10 +84,12 @@ public final class TransferLoop: Transport, @unchecked Sendable {
     private func startThread() {
         var thread = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(&thread, nil, { context in
-            Unmanaged<TransferLoop>.fromOpaque(context!).takeRetainedValue().runForever()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<TransferLoop>.fromOpaque(context!).takeRetainedValue().runForever()
+                return nil
+            }, context)
         precondition(result == 0, "could not start the transfer thread")
         pthread_detach(thread)
     }
@@ -95,7 +98,9 @@ public final class TransferLoop: Transport, @unchecked Sendable {
         var stillRunning: Int32 = 0
         var messagesLeft: Int32 = 0
         while true {
-            later += queue.withLock { queue in defer { queue.removeAll() }; return queue }
+            later += queue.withLock { queue in
+                defer { queue.removeAll() }; return queue
+            }
             let now = clock.now
             if later.contains(where: { $0.due.map { $0 <= now } ?? true }) {
                 let ready = later.filter { $0.due.map { $0 <= now } ?? true }
@@ -123,8 +128,9 @@ public final class TransferLoop: Transport, @unchecked Sendable {
             job()
         case .transfer(let request, let options, let completion):
             let handle = idleHandles.popLast() ?? offboard_easy_init()!
-            let transfer = Transfer(handle: handle, request: request, options: options, trace: trace,
-                                    userAgent: userAgent, completion: completion)
+            let transfer = Transfer(
+                handle: handle, request: request, options: options, trace: trace,
+                userAgent: userAgent, completion: completion)
             if let setupError = transfer.configure() {
                 transfer.release()
                 recycle(handle)

@@ -13,19 +13,23 @@ public final class BaseURLCheck: @unchecked Sendable {
 
     /// The result of a plan whose 404 sent the probe: the 404's own result when the API
     /// answered the probe, else a configuration failure, which stops the batch.
-    func conclude(_ probe: Result<HTTPResponse, TransportError>, for notFound: DeletionResult,
-                  service: any DeletionService) -> DeletionResult {
+    func conclude(
+        _ probe: Result<HTTPResponse, TransportError>, for notFound: DeletionResult,
+        service: any DeletionService
+    ) -> DeletionResult {
         if case .success(let response) = probe, service.isOwnAnswer(toProbe: response) {
             confirmed = true
             return notFound
         }
-        let said = switch probe {
-        case .success(let response): "HTTP \(response.status)"
-        case .failure(let error): error.message
-        }
+        let said =
+            switch probe {
+            case .success(let response): "HTTP \(response.status)"
+            case .failure(let error): error.message
+            }
         var result = notFound
-        result.verdict = .failed(.configuration,
-                                 service.wrongBaseURLMessage(evidence: "404 for this user, and \(said) for a request the API always answers"))
+        result.verdict = .failed(
+            .configuration,
+            service.wrongBaseURLMessage(evidence: "404 for this user, and \(said) for a request the API always answers"))
         return result
     }
 }

@@ -16,9 +16,11 @@ public struct BatchSettings: Sendable {
     /// `--verify`: a look-up after each success shows the user gone.
     public var verify: Bool
 
-    public init(concurrency: Int = 4, rate: Double = 0, retry: RetryPolicy = RetryPolicy(maxRetries: 3),
-                rerun: Bool = false, ignoreNotFound: Bool = false, transfer: TransferOptions = TransferOptions(),
-                dryRun: Bool = false, verify: Bool = false) {
+    public init(
+        concurrency: Int = 4, rate: Double = 0, retry: RetryPolicy = RetryPolicy(maxRetries: 3),
+        rerun: Bool = false, ignoreNotFound: Bool = false, transfer: TransferOptions = TransferOptions(),
+        dryRun: Bool = false, verify: Bool = false
+    ) {
         self.concurrency = concurrency
         self.rate = rate
         self.retry = retry
@@ -107,8 +109,10 @@ public struct Batch: Sendable {
     /// Backoff jitter; the tests pass one that always draws the same.
     private let random: @Sendable () -> any RandomNumberGenerator
 
-    public init(service: any DeletionService, settings: BatchSettings, transport: any Transport,
-                random: @escaping @Sendable () -> any RandomNumberGenerator = { SystemRandomNumberGenerator() }) {
+    public init(
+        service: any DeletionService, settings: BatchSettings, transport: any Transport,
+        random: @escaping @Sendable () -> any RandomNumberGenerator = { SystemRandomNumberGenerator() }
+    ) {
         self.service = service
         self.settings = settings
         self.transport = transport
@@ -130,40 +134,51 @@ public struct Batch: Sendable {
     ///   - stop: set by Ctrl-C; no new requests start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
     /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
-    public func run(_ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-                    emit: @escaping (DeletionResult) -> Void) -> BatchSummary {
+    public func run(
+        _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+        emit: @escaping (DeletionResult) -> Void
+    ) -> BatchSummary {
         Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, emit: emit, done: deliver) }
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
-    public func start(_ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-                      emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void) {
+    public func start(
+        _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+        emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void
+    ) {
         switch work {
         case .delete(let checked):
             schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
-                let options = DeletionPlanOptions(retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
-                                                  verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
-                return DeletionPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
-                                    earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
+                let options = DeletionPlanOptions(
+                    retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
+                    verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
+                return DeletionPlan(
+                    service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
+                    earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
             }
         case .lookUp:
             schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
-                LookupPlan(service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
-                           baseURL: baseURLCheck, started: started)
+                LookupPlan(
+                    service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
+                    baseURL: baseURLCheck, started: started)
             }
         case .findByEmail(let search):
             schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [settings] index, _, started in
-                EmailResolutionPlan(service: search, email: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
-                                    started: started)
+                EmailResolutionPlan(
+                    service: search, email: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
+                    started: started)
             }
         }
     }
 
-    private func schedule<Plan: IDPlan>(_ ids: IDList, journal: Journal?, stop: StopRequest, emit: @escaping (DeletionResult) -> Void,
-                                        done: @escaping (BatchSummary) -> Void,
-                                        makePlan: @escaping BatchScheduler<Plan>.MakePlan) {
-        let scheduler = BatchScheduler(ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
-                                       stop: stop, random: random(), emit: emit, done: done, makePlan: makePlan)
+    private func schedule<Plan: IDPlan>(
+        _ ids: IDList, journal: Journal?, stop: StopRequest, emit: @escaping (DeletionResult) -> Void,
+        done: @escaping (BatchSummary) -> Void,
+        makePlan: @escaping BatchScheduler<Plan>.MakePlan
+    ) {
+        let scheduler = BatchScheduler(
+            ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
+            stop: stop, random: random(), emit: emit, done: done, makePlan: makePlan)
         transport.execute { scheduler.scheduleFill() }
     }
 }

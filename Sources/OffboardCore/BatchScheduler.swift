@@ -59,9 +59,11 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     var watchingForStop = false
     var finished = false
 
-    init(ids: IDList, serviceName: String, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
-         stop: StopRequest, random: any RandomNumberGenerator, emit: @escaping (DeletionResult) -> Void,
-         done: @escaping (BatchSummary) -> Void, makePlan: @escaping MakePlan) {
+    init(
+        ids: IDList, serviceName: String, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
+        stop: StopRequest, random: any RandomNumberGenerator, emit: @escaping (DeletionResult) -> Void,
+        done: @escaping (BatchSummary) -> Void, makePlan: @escaping MakePlan
+    ) {
         self.ids = ids
         self.serviceName = serviceName
         self.limits = limits
@@ -259,15 +261,17 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     }
 
     func notAttempted(_ index: Int, _ reason: BatchSummary.StopReason) -> DeletionResult {
-        let message = switch reason {
-        case .interrupted: "not attempted: the run was interrupted first"
-        case .outputFailed: "not attempted: standard output could not be written"
-        case .credentialsRejected: "not attempted: the server rejected the credentials earlier in this batch"
-        case .localError: "not attempted: a local error stopped the batch (see the first failure)"
-        case .journalFailed: "not attempted: the journal could not be written"
-        }
-        return DeletionResult(service: serviceName, id: ids.id(at: index), line: ids.line(at: index),
-                              verdict: .failed(.notAttempted, message))
+        let message =
+            switch reason {
+            case .interrupted: "not attempted: the run was interrupted first"
+            case .outputFailed: "not attempted: standard output could not be written"
+            case .credentialsRejected: "not attempted: the server rejected the credentials earlier in this batch"
+            case .localError: "not attempted: a local error stopped the batch (see the first failure)"
+            case .journalFailed: "not attempted: the journal could not be written"
+            }
+        return DeletionResult(
+            service: serviceName, id: ids.id(at: index), line: ids.line(at: index),
+            verdict: .failed(.notAttempted, message))
     }
 
     func stopReason(_ stop: StopRequest) -> BatchSummary.StopReason {

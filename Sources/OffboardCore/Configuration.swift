@@ -21,11 +21,17 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
     /// - Parameter source: where the value came from, for the error (`--base-url`, `TORII_BASE_URL`).
     public init(_ text: String, source: String) throws(OffboardError) {
         func invalid(_ why: String) -> OffboardError {
-            OffboardError(.configuration, "\(source) \(quotedForMessage(Substring(text))) is not a usable base URL: \(why) — give it like https://api.example.com")
+            OffboardError(
+                .configuration,
+                "\(source) \(quotedForMessage(Substring(text))) is not a usable base URL: \(why) — give it like https://api.example.com")
         }
         let lower = text.lowercased()
         let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            scheme = "http"
+        } else {
             throw invalid("it must start with https:// (or http:// for a local server)")
         }
         let rest = text.dropFirst(scheme.count + 3)
@@ -69,11 +75,13 @@ public struct SecretFile {
     public init(path: String, option: String) throws(OffboardError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw OffboardError(.configuration, "cannot read \(option) \(path): \(String(cString: strerror(errno))) — check the path and its permissions")
+            throw OffboardError(
+                .configuration, "cannot read \(option) \(path): \(String(cString: strerror(errno))) — check the path and its permissions")
         }
         defer { close(fd) }
         guard var bytes = readAll(fd, limit: 64 * 1024) else {
-            throw OffboardError(.configuration, "cannot read \(option) \(path): it is larger than 64 KiB or unreadable, so it does not look like a key file")
+            throw OffboardError(
+                .configuration, "cannot read \(option) \(path): it is larger than 64 KiB or unreadable, so it does not look like a key file")
         }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else {
@@ -94,7 +102,9 @@ public struct SecretFile {
 /// a control character) would be sent as extra header lines, or shown unredacted in a trace.
 public func checkSecret(_ value: String, source: String) throws(OffboardError) {
     guard value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-        throw OffboardError(.configuration, "\(source) holds spaces, line breaks or other characters no credential has — it must contain the secret alone, on one line")
+        throw OffboardError(
+            .configuration,
+            "\(source) holds spaces, line breaks or other characters no credential has — it must contain the secret alone, on one line")
     }
 }
 

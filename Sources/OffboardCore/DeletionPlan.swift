@@ -31,8 +31,10 @@ public struct DeletionPlan: IDPlan {
 
     /// - Parameter earlierResultUnknown: `--rerun`, or a journal whose last word on this ID was
     ///   `pending` or a result that may have been applied.
-    public init(service: any DeletionService, id: String, line: Int?, options: DeletionPlanOptions,
-                earlierResultUnknown: Bool, started: ContinuousClock.Instant) {
+    public init(
+        service: any DeletionService, id: String, line: Int?, options: DeletionPlanOptions,
+        earlierResultUnknown: Bool, started: ContinuousClock.Instant
+    ) {
         self.service = service
         self.id = id
         self.line = line
@@ -53,8 +55,10 @@ public struct DeletionPlan: IDPlan {
         return DeletionResult(service: service.name, id: id, line: line, verdict: Verdict(outcome: .wouldDelete), request: shown)
     }
 
-    public mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
-                              random: inout any RandomNumberGenerator) -> PlanStep {
+    public mutating func read(
+        _ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+        random: inout any RandomNumberGenerator
+    ) -> PlanStep {
         let answer = AnswerFacts(outcome)
         var result: DeletionResult
         var wait: Duration?
@@ -81,8 +85,10 @@ public struct DeletionPlan: IDPlan {
         return .finished(finished(result))
     }
 
-    private func judgeDelete(_ outcome: Result<HTTPResponse, TransportError>, answer: AnswerFacts,
-                             now: ContinuousClock.Instant) -> DeletionResult {
+    private func judgeDelete(
+        _ outcome: Result<HTTPResponse, TransportError>, answer: AnswerFacts,
+        now: ContinuousClock.Instant
+    ) -> DeletionResult {
         var problem: Problem?
         let verdict: Verdict
         switch outcome {
@@ -92,8 +98,9 @@ public struct DeletionPlan: IDPlan {
         case .failure(let error):
             verdict = .forTransportError(error)
         }
-        return DeletionResult(service: service.name, id: id, line: line, verdict: verdict, status: answer.status,
-                              attempts: deleteRetries.attempts, duration: now - started, problem: problem)
+        return DeletionResult(
+            service: service.name, id: id, line: line, verdict: verdict, status: answer.status,
+            attempts: deleteRetries.attempts, duration: now - started, problem: problem)
     }
 
     /// The follow-up a final DELETE answer calls for, if any.
@@ -124,12 +131,14 @@ public struct DeletionPlan: IDPlan {
                 result.verified = true
             } else {
                 result.verified = false
-                let seen = switch lookup {
-                case .found(let user): "a look-up still shows the user (status \(user.status.map(terminalSafe) ?? "not given"))"
-                case .notFound(let verdict), .failed(let verdict): "the look-up to verify it failed: \(verdict.error?.message ?? "no answer")"
-                }
-                result.verdict = .failed(.notVerified, "the server confirmed the deletion, but \(seen)",
-                                         hint: "run `offboard \(service.name) show \(id)` to see the user now")
+                let seen =
+                    switch lookup {
+                    case .found(let user): "a look-up still shows the user (status \(user.status.map(terminalSafe) ?? "not given"))"
+                    case .notFound(let verdict), .failed(let verdict): "the look-up to verify it failed: \(verdict.error?.message ?? "no answer")"
+                    }
+                result.verdict = .failed(
+                    .notVerified, "the server confirmed the deletion, but \(seen)",
+                    hint: "run `offboard \(service.name) show \(id)` to see the user now")
             }
         }
         return result
@@ -157,8 +166,10 @@ public struct DeletionPlanOptions: Sendable {
     /// The run's base URL check, shared by every ID.
     public var baseURL: BaseURLCheck
 
-    public init(retry: RetryPolicy, ignoreNotFound: Bool = false, dryRun: Bool = false, verify: Bool = false,
-                checked: DeletionResult? = nil, baseURL: BaseURLCheck = BaseURLCheck()) {
+    public init(
+        retry: RetryPolicy, ignoreNotFound: Bool = false, dryRun: Bool = false, verify: Bool = false,
+        checked: DeletionResult? = nil, baseURL: BaseURLCheck = BaseURLCheck()
+    ) {
         self.retry = retry
         self.ignoreNotFound = ignoreNotFound
         self.dryRun = dryRun

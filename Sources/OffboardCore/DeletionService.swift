@@ -94,8 +94,9 @@ extension Verdict {
         switch status {
         case 300..<400:
             let location = response.header("Location").map { " to \($0)" } ?? ""
-            return .failed(.unexpectedResponse, "the server redirected (HTTP \(status))\(location); offboard never follows redirects",
-                           hint: "check --base-url: it should be the API's own address")
+            return .failed(
+                .unexpectedResponse, "the server redirected (HTTP \(status))\(location); offboard never follows redirects",
+                hint: "check --base-url: it should be the API's own address")
         case 400: return .failed(.badRequest, said ?? "bad request (HTTP 400)")
         case 401: return .failed(.unauthorized, said ?? "unauthorized (HTTP 401)")
         case 403: return .failed(.forbidden, said ?? "forbidden (HTTP 403)")
@@ -128,15 +129,18 @@ extension Verdict {
     public static func forTransportError(_ error: TransportError) -> Verdict {
         switch error.kind {
         case .connection:
-            return .failed(.connection, error.message,
-                           hint: error.mayHaveReachedServer ? nil : "check that the server is running and --base-url is right")
+            return .failed(
+                .connection, error.message,
+                hint: error.mayHaveReachedServer ? nil : "check that the server is running and --base-url is right")
         case .timeout where !error.mayHaveReachedServer:
-            return .failed(.timeout, error.message, hint: "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
+            return .failed(
+                .timeout, error.message, hint: "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
         case .timeout:
             return .failed(.timeout, error.message, hint: "raise --timeout, or try again later")
         case .tls:
-            return .failed(.tls, "TLS verification failed: \(error.message)",
-                           hint: "for a private CA pass --cacert <file>; --insecure only for testing")
+            return .failed(
+                .tls, "TLS verification failed: \(error.message)",
+                hint: "for a private CA pass --cacert <file>; --insecure only for testing")
         case .responseTooLarge, .malformedResponse:
             return .failed(.unexpectedResponse, error.message)
         case .local:

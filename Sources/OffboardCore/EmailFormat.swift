@@ -10,7 +10,8 @@ public struct EmailFormat: IDFormat {
     public func parse(_ text: Substring) -> Result<UserID, IDFormatError> {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.utf8.count <= 254,
-              !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.isHiddenOnTerminal }) else {
+            !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.isHiddenOnTerminal })
+        else {
             return .failure(IDFormatError("is not an email address (expected name@example.com)"))
         }
         return .success(.opaque(text.lowercased()))

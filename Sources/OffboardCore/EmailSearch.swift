@@ -29,12 +29,15 @@ public struct EmailResolutionPlan: IDPlan {
         request = service.searchRequest(email: email, cursor: nil)
     }
 
-    public mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
-                              random: inout any RandomNumberGenerator) -> PlanStep {
+    public mutating func read(
+        _ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+        random: inout any RandomNumberGenerator
+    ) -> PlanStep {
         let answer = AnswerFacts(outcome)
         retries.count(answer)
-        var result = DeletionResult(service: service.name, id: email, line: line, verdict: Verdict(outcome: .found),
-                                    status: answer.status, attempts: retries.attempts, duration: now - started)
+        var result = DeletionResult(
+            service: service.name, id: email, line: line, verdict: Verdict(outcome: .found),
+            status: answer.status, attempts: retries.attempts, duration: now - started)
         switch outcome {
         case .success(let response) where response.status == 200:
             guard let page = service.searchPage(in: response) else {
@@ -67,14 +70,16 @@ public struct EmailResolutionPlan: IDPlan {
         case 1:
             result.user = matches[0]
         case 0:
-            result.verdict = Verdict(outcome: .notFound, error: Failure(kind: .notFound, message: "no user has this email address (\(service.scopeDescription))"))
+            result.verdict = Verdict(
+                outcome: .notFound, error: Failure(kind: .notFound, message: "no user has this email address (\(service.scopeDescription))"))
         default:
             let candidates = matches.prefix(5).map { user in
                 "\(user.id ?? "?") (\([user.name, user.status].compactMap { $0.map(terminalSafe) }.joined(separator: ", ")))"
             }
             let more = matches.count > 5 ? ", and \(matches.count - 5) more" : ""
-            result.verdict = .failed(.ambiguous, "\(matches.count) users have this email address: \(candidates.joined(separator: "; "))\(more)",
-                                     hint: "give the user's ID instead")
+            result.verdict = .failed(
+                .ambiguous, "\(matches.count) users have this email address: \(candidates.joined(separator: "; "))\(more)",
+                hint: "give the user's ID instead")
         }
         return result
     }

@@ -36,8 +36,10 @@ public func readAll(_ fd: Int32, limit: Int) -> [UInt8]? {
 }
 
 /// Calls `body` with each line of `stream`, its line end included, until the end of the stream.
-public func forEachLine<Failure: Error>(of stream: UnsafeMutablePointer<FILE>,
-                                        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+public func forEachLine<Failure: Error>(
+    of stream: UnsafeMutablePointer<FILE>,
+    _ body: (UnsafeRawBufferPointer) throws(Failure) -> Void
+) throws(Failure) {
     var buffer: UnsafeMutablePointer<CChar>? = nil
     var capacity = 0
     defer { free(buffer) }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -189,14 +190,16 @@ public struct IDReader {
             }
             let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
             let fix = wrongTenant ? "remove the IDs of other tenants (run once per tenant)" : "fix or remove them"
-            throw OffboardError(.malformedInput,
+            throw OffboardError(
+                .malformedInput,
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }
         guard ids.count > 0 else { throw IDReader.nothingGiven }
         var warnings: [String] = []
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
-            warnings.append("\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
+            warnings.append(
+                "\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
         }
         var list = ids
         list.suffix = format.suffix

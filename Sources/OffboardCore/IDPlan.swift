@@ -11,8 +11,10 @@ public protocol IDPlan: Sendable {
     /// - Parameters:
     ///   - now: the transport's clock when the answer came.
     ///   - random: for backoff jitter.
-    mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
-                       random: inout any RandomNumberGenerator) -> PlanStep
+    mutating func read(
+        _ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+        random: inout any RandomNumberGenerator
+    ) -> PlanStep
     /// The ID's result when it is known without sending anything (a dry run's listing).
     var knownResult: DeletionResult? { get }
 }

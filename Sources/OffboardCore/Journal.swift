@@ -36,15 +36,18 @@ public final class Journal {
     /// Reads what the journal holds for these IDs (a missing file holds nothing). Nothing is
     /// written until `beginWriting`; a dry run (`forWriting` false) only reads an existing file,
     /// so someone else's read-only journal can be checked against.
-    public init(path: String, service: String, scope: String, baseURL: String, ids: IDList, ignoreNotFound: Bool,
-                forWriting: Bool = true) throws(OffboardError) {
+    public init(
+        path: String, service: String, scope: String, baseURL: String, ids: IDList, ignoreNotFound: Bool,
+        forWriting: Bool = true
+    ) throws(OffboardError) {
         self.path = path
         self.service = service
         self.scope = scope
         self.baseURL = baseURL
         try Journal.checkUsable(path, forWriting: forWriting)
-        let (known, damaged, endsWithNewline, size) = try Journal.read(path: path, service: service, scope: scope, baseURL: baseURL,
-                                                                       suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
+        let (known, damaged, endsWithNewline, size) = try Journal.read(
+            path: path, service: service, scope: scope, baseURL: baseURL,
+            suffix: ids.suffix, ignoreNotFound: ignoreNotFound)
         prior = (0..<ids.count).map { known[ids.userID(at: $0)] ?? .none }
         damagedLines = damaged
         sizeWhenRead = size
@@ -70,10 +73,11 @@ public final class Journal {
             try append("\n")
         }
         if sizeWhenRead == 0 {
-            try append(JSONValue.object([
-                ("journal", .string("offboard")), ("version", .number("1")),
-                ("service", .string(service)), ("scope", .string(scope)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
-            ]).serialized + "\n")
+            try append(
+                JSONValue.object([
+                    ("journal", .string("offboard")), ("version", .number("1")),
+                    ("service", .string(service)), ("scope", .string(scope)), ("baseUrl", .string(baseURL)), ("at", .string(rfc3339Now())),
+                ]).serialized + "\n")
             try sync()
         }
     }
@@ -126,7 +130,9 @@ public final class Journal {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFREG else {
-                throw OffboardError(.configuration, "--journal \(path) is not a file — give a file path, e.g. \(path.hasSuffix("/") ? path : path + "/")offboard.journal")
+                throw OffboardError(
+                    .configuration,
+                    "--journal \(path) is not a file — give a file path, e.g. \(path.hasSuffix("/") ? path : path + "/")offboard.journal")
             }
             guard forWriting else { return }
             // Opening it is the real answer (access() can differ, e.g. over NFS); nothing is created.
@@ -146,12 +152,15 @@ public final class Journal {
     }
 
     private static func cannotWrite(_ path: String) -> OffboardError {
-        OffboardError(.configuration, "cannot write --journal \(path): \(String(cString: strerror(errno))) — give a path in a directory you can write")
+        OffboardError(
+            .configuration, "cannot write --journal \(path): \(String(cString: strerror(errno))) — give a path in a directory you can write")
     }
 
     /// The last state of each ID the file names, and how many lines were damaged.
-    private static func read(path: String, service: String, scope: String, baseURL: String, suffix: String,
-                             ignoreNotFound: Bool) throws(OffboardError) -> ([UserID: PriorResult], Int, Bool, Int) {
+    private static func read(
+        path: String, service: String, scope: String, baseURL: String, suffix: String,
+        ignoreNotFound: Bool
+    ) throws(OffboardError) -> ([UserID: PriorResult], Int, Bool, Int) {
         guard let stream = fopen(path, "r") else {
             if errno == ENOENT { return ([:], 0, true, 0) }
             throw OffboardError(.configuration, "cannot read --journal \(path): \(String(cString: strerror(errno)))")
@@ -171,24 +180,34 @@ public final class Journal {
             // Any other file (the ID list itself, say) is never appended to. A header torn by a
             // crash still starts as one, or is the start of one.
             if isHeader, record?["journal"]?.stringValue != "offboard", !content.starts(with: Journal.headerStart),
-               content.isEmpty || !Journal.headerStart.starts(with: content) {
-                throw OffboardError(.usage, "--journal \(path) is not an offboard journal (its first line is no journal header) — give a new file, or the journal of an earlier run")
+                content.isEmpty || !Journal.headerStart.starts(with: content)
+            {
+                throw OffboardError(
+                    .usage,
+                    "--journal \(path) is not an offboard journal (its first line is no journal header) — give a new file, or the journal of an earlier run"
+                )
             }
             guard let record else {
                 damaged += 1
                 return
             }
             if let recordService = record["service"]?.stringValue, let recordBase = record["baseUrl"]?.stringValue,
-               recordService != service || recordBase != baseURL {
-                throw OffboardError(.usage, "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
+                recordService != service || recordBase != baseURL
+            {
+                throw OffboardError(
+                    .usage,
+                    "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
             }
             // Lines from before the scope was recorded have none: nothing to compare.
             if let recordScope = record["scope"]?.stringValue, recordScope != scope {
-                throw OffboardError(.usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
+                throw OffboardError(
+                    .usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
             }
             guard let id = record["id"]?.stringValue, id.utf8.count > suffix.utf8.count, id.hasSuffix(suffix),
-                  let outcome = record["outcome"]?.stringValue else { return }
-            known[UserID(Substring(id.utf8.dropLast(suffix.utf8.count)))] = prior(outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
+                let outcome = record["outcome"]?.stringValue
+            else { return }
+            known[UserID(Substring(id.utf8.dropLast(suffix.utf8.count)))] = prior(
+                outcome: outcome, errorKind: record["error"]?["kind"]?.stringValue, ignoreNotFound: ignoreNotFound)
         }
         return (known, damaged, endsWithNewline, size)
     }

@@ -16,8 +16,10 @@ public struct UserRecord: Sendable, Equatable {
     /// The service says the user is deleted (Torii `status: deleted` or `deletedAt` set).
     public var isDeleted: Bool
 
-    public init(json: JSONValue, id: String?, name: String?, email: String?, status: String?, deletedAt: String? = nil,
-                isDeleted: Bool = false) {
+    public init(
+        json: JSONValue, id: String?, name: String?, email: String?, status: String?, deletedAt: String? = nil,
+        isDeleted: Bool = false
+    ) {
         self.json = json
         self.id = id
         self.name = name
@@ -50,8 +52,10 @@ public struct LookupPlan: IDPlan {
     /// The look-up's not-found result, while the probe decides whether it stands.
     private var notFound: DeletionResult?
 
-    public init(service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, baseURL: BaseURLCheck,
-                started: ContinuousClock.Instant) {
+    public init(
+        service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, baseURL: BaseURLCheck,
+        started: ContinuousClock.Instant
+    ) {
         self.service = service
         self.id = id
         self.line = line
@@ -61,8 +65,10 @@ public struct LookupPlan: IDPlan {
         request = service.lookupRequest(for: id)
     }
 
-    public mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
-                              random: inout any RandomNumberGenerator) -> PlanStep {
+    public mutating func read(
+        _ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+        random: inout any RandomNumberGenerator
+    ) -> PlanStep {
         let answer = AnswerFacts(outcome)
         retries.count(answer)
         var result: DeletionResult
@@ -70,8 +76,9 @@ public struct LookupPlan: IDPlan {
             result = baseURL.conclude(outcome, for: notFound, service: service)
         } else {
             let (lookup, problem) = service.lookup(outcome, id: id)
-            result = DeletionResult(service: service.name, id: id, line: line, verdict: Verdict(outcome: .found),
-                                    status: answer.status, attempts: retries.attempts, duration: now - started, problem: problem)
+            result = DeletionResult(
+                service: service.name, id: id, line: line, verdict: Verdict(outcome: .found),
+                status: answer.status, attempts: retries.attempts, duration: now - started, problem: problem)
             switch lookup {
             case .found(let user): result.user = user
             case .notFound(let verdict), .failed(let verdict): result.verdict = verdict

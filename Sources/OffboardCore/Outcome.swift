@@ -87,8 +87,10 @@ public struct DeletionResult: Sendable, Equatable {
     /// `--verify`: a look-up after the DELETE showed the user gone.
     public var verified: Bool?
 
-    public init(service: String, id: String, line: Int?, verdict: Verdict, status: Int? = nil, attempts: Int = 0,
-                duration: Duration = .zero, problem: Problem? = nil, request: HTTPRequest? = nil) {
+    public init(
+        service: String, id: String, line: Int?, verdict: Verdict, status: Int? = nil, attempts: Int = 0,
+        duration: Duration = .zero, problem: Problem? = nil, request: HTTPRequest? = nil
+    ) {
         self.service = service
         self.id = id
         self.line = line
@@ -129,11 +131,15 @@ extension DeletionResult {
         if let confirmation = verdict.confirmation { members.append(("confirmation", .string(confirmation))) }
         if let warning = verdict.warning { members.append(("warning", .string(warning))) }
         if let request {
-            members.append(("request", .object([
-                ("method", .string(request.method)),
-                ("url", .string(request.url)),
-                ("headers", .object(request.headers.map { ($0.name, .string($0.value)) })),
-            ])))
+            members.append(
+                (
+                    "request",
+                    .object([
+                        ("method", .string(request.method)),
+                        ("url", .string(request.url)),
+                        ("headers", .object(request.headers.map { ($0.name, .string($0.value)) })),
+                    ])
+                ))
         }
         return .object(members)
     }

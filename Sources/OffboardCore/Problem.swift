@@ -23,8 +23,9 @@ public struct Problem: Sendable, Equatable {
     /// at least one of the standard members. Nil for other bodies (HTML, text, empty, broken JSON).
     public static func from(_ response: HTTPResponse) -> Problem? {
         guard !response.body.isEmpty, let media = response.mediaType,
-              media == "application/problem+json" || media == "application/json" || media.hasSuffix("+json"),
-              case .object(let members)? = JSONValue.parse(response.body) else { return nil }
+            media == "application/problem+json" || media == "application/json" || media.hasSuffix("+json"),
+            case .object(let members)? = JSONValue.parse(response.body)
+        else { return nil }
         let standard: Set<String> = ["type", "title", "status", "detail", "instance"]
         guard media == "application/problem+json" || members.contains(where: { standard.contains($0.0) }) else { return nil }
         return Problem(members: members)

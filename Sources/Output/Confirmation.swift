@@ -1,7 +1,8 @@
+import OffboardCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import OffboardCore
 
 /// Asks the operator on the terminal itself (`/dev/tty`), so a confirmation works even when
 /// standard input carries the IDs, and cannot be answered by a pipe.
@@ -82,7 +83,8 @@ public struct Confirmation {
         }
         if count > shownIDs { text += "  … and \(count - shownIDs) more\n" }
         if let checkLine = listing.checkLine { text += checkLine + "\n" }
-        text += count > countAnswerThreshold
+        text +=
+            count > countAnswerThreshold
             ? "Type \(count) to delete \(count) \(noun): "
             : "Delete \(count == 1 ? "this user" : "these \(count) users")? [y/N] "
         guard let line = prompt(text, on: tty) else { return false }

@@ -1,4 +1,5 @@
 import OffboardCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -126,7 +126,8 @@ public final class HumanRenderer: ResultRenderer {
     public func finish(_ summary: BatchSummary) {
         if notAttempted > Self.shownNotAttempted {
             let lines = notAttemptedLines.isEmpty ? "" : " (\(notAttemptedLines.labelled("line")))"
-            console.error("\(notAttempted - Self.shownNotAttempted) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one")
+            console.error(
+                "\(notAttempted - Self.shownNotAttempted) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one")
         }
         guard summary.total > 1 || summary.stopReason != nil else { return }
         guard !(quiet && summary.failures == 0 && summary.stopReason == nil) else { return }

@@ -23,17 +23,20 @@ public struct ToriiService: UserSearching {
     public init(baseURL: String, secretKey: String) throws(OffboardError) {
         guard let environment = ToriiService.environment(ofKey: secretKey) else {
             // Not a single character of the value: it may be some other secret pasted by mistake.
-            let shown = if secretKey.isEmpty {
-                "it is empty"
-            } else if secretKey.hasPrefix("pk_") {
-                "this is a publishable key"
-            } else if secretKey == "sk_test_" || secretKey == "sk_live_" {
-                "this is only the prefix"
-            } else {
-                "it has neither prefix"
-            }
-            throw OffboardError(.configuration,
-                "the Torii secret key must start with sk_test_ or sk_live_ (\(shown)) — use a secret key from the Torii dashboard, not a publishable or truncated one")
+            let shown =
+                if secretKey.isEmpty {
+                    "it is empty"
+                } else if secretKey.hasPrefix("pk_") {
+                    "this is a publishable key"
+                } else if secretKey == "sk_test_" || secretKey == "sk_live_" {
+                    "this is only the prefix"
+                } else {
+                    "it has neither prefix"
+                }
+            throw OffboardError(
+                .configuration,
+                "the Torii secret key must start with sk_test_ or sk_live_ (\(shown)) — use a secret key from the Torii dashboard, not a publishable or truncated one"
+            )
         }
         self.baseURL = baseURL
         self.secretKey = secretKey
@@ -59,10 +62,12 @@ public struct ToriiService: UserSearching {
     }
 
     private func userRequest(_ method: String, _ id: String) -> HTTPRequest {
-        HTTPRequest(method: method, url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))", headers: [
-            HTTPHeader("Authorization", "Bearer \(secretKey)"),
-            HTTPHeader("Accept", "application/json, application/problem+json"),
-        ])
+        HTTPRequest(
+            method: method, url: "\(baseURL)/api/server/v1/users/\(percentEncodePathSegment(id))",
+            headers: [
+                HTTPHeader("Authorization", "Bearer \(secretKey)"),
+                HTTPHeader("Accept", "application/json, application/problem+json"),
+            ])
     }
 
     /// `GET /users/{id}`: 200 with the user (`status: deleted` or `deletedAt` for a soft-deleted
@@ -75,13 +80,15 @@ public struct ToriiService: UserSearching {
             }
             return .found(user)
         case 403:
-            return .failed(Verdict.standard(for: response, problem: problem).hinted(
-                "the user belongs to another environment than the key (\(environment.rawValue))"))
+            return .failed(
+                Verdict.standard(for: response, problem: problem).hinted(
+                    "the user belongs to another environment than the key (\(environment.rawValue))"))
         case 401:
             return .failed(Verdict.standard(for: response, problem: problem).hinted(credentialsHint))
         case 404:
-            return .notFound(Verdict.standard(for: response, problem: problem).hinted(
-                "no user with this ID in the \(environment.rawValue) environment"))
+            return .notFound(
+                Verdict.standard(for: response, problem: problem).hinted(
+                    "no user with this ID in the \(environment.rawValue) environment"))
         default:
             return .failed(.standard(for: response, problem: problem))
         }
@@ -95,24 +102,27 @@ public struct ToriiService: UserSearching {
 
     public func settle(_ verdict: Verdict, by lookup: Lookup) -> Verdict {
         if case .found(let user) = lookup, user.isDeleted { return Verdict(outcome: .alreadyDeleted) }
-        let message = switch lookup {
-        case .found(let user):
-            "the server refused the DELETE (HTTP 403), and a look-up shows the user is not deleted (status \(user.status.map(terminalSafe) ?? "not given"))"
-        case .failed(let reading) where reading.error?.kind == .forbidden:
-            "the user belongs to the other environment: the key (\(environment.rawValue)) may neither delete nor read it (HTTP 403)"
-        case .notFound(let reading), .failed(let reading):
-            "the server refused the DELETE (HTTP 403), and the look-up that tells a repeated delete from a user of the other environment failed: \(reading.error?.message ?? "no answer")"
-        }
+        let message =
+            switch lookup {
+            case .found(let user):
+                "the server refused the DELETE (HTTP 403), and a look-up shows the user is not deleted (status \(user.status.map(terminalSafe) ?? "not given"))"
+            case .failed(let reading) where reading.error?.kind == .forbidden:
+                "the user belongs to the other environment: the key (\(environment.rawValue)) may neither delete nor read it (HTTP 403)"
+            case .notFound(let reading), .failed(let reading):
+                "the server refused the DELETE (HTTP 403), and the look-up that tells a repeated delete from a user of the other environment failed: \(reading.error?.message ?? "no answer")"
+            }
         return .failed(.forbidden, message, hint: "check that the key's environment (\(environment.rawValue)) is the user's")
     }
 
     /// `POST /users/search?limit=1`: the API answers it with `items` whatever users it holds.
     public var probeRequest: HTTPRequest {
-        HTTPRequest(method: "POST", url: "\(baseURL)/api/server/v1/users/search?limit=1", headers: [
-            HTTPHeader("Authorization", "Bearer \(secretKey)"),
-            HTTPHeader("Accept", "application/json, application/problem+json"),
-            HTTPHeader("Content-Type", "application/json"),
-        ], body: Array("{}".utf8))
+        HTTPRequest(
+            method: "POST", url: "\(baseURL)/api/server/v1/users/search?limit=1",
+            headers: [
+                HTTPHeader("Authorization", "Bearer \(secretKey)"),
+                HTTPHeader("Accept", "application/json, application/problem+json"),
+                HTTPHeader("Content-Type", "application/json"),
+            ], body: Array("{}".utf8))
     }
 
     public func isOwnAnswer(toProbe response: HTTPResponse) -> Bool {
@@ -129,11 +139,13 @@ public struct ToriiService: UserSearching {
     public func searchRequest(email: String, cursor: String?) -> HTTPRequest {
         var url = "\(baseURL)/api/server/v1/users/search?limit=100"
         if let cursor { url += "&cursor=\(percentEncodePathSegment(cursor))" }
-        return HTTPRequest(method: "POST", url: url, headers: [
-            HTTPHeader("Authorization", "Bearer \(secretKey)"),
-            HTTPHeader("Accept", "application/json, application/problem+json"),
-            HTTPHeader("Content-Type", "application/json"),
-        ], body: Array(JSONValue.object([("email", .string(email))]).serialized.utf8))
+        return HTTPRequest(
+            method: "POST", url: url,
+            headers: [
+                HTTPHeader("Authorization", "Bearer \(secretKey)"),
+                HTTPHeader("Accept", "application/json, application/problem+json"),
+                HTTPHeader("Content-Type", "application/json"),
+            ], body: Array(JSONValue.object([("email", .string(email))]).serialized.utf8))
     }
 
     /// `{"items": [ServerUserResponse…], "nextCursor": "…"|null, "hasMore": bool}`.
@@ -158,8 +170,9 @@ public struct ToriiService: UserSearching {
         let name = json["name"]?.stringValue ?? (parts.isEmpty ? nil : parts.joined(separator: " "))
         let status = json["status"]?.stringValue
         let deletedAt = json["deletedAt"]?.stringValue
-        return UserRecord(json: json, id: json["id"]?.stringValue, name: name, email: json["email"]?.stringValue, status: status, deletedAt: deletedAt,
-                          isDeleted: status == "deleted" || deletedAt != nil)
+        return UserRecord(
+            json: json, id: json["id"]?.stringValue, name: name, email: json["email"]?.stringValue, status: status, deletedAt: deletedAt,
+            isDeleted: status == "deleted" || deletedAt != nil)
     }
 
     private var credentialsHint: String {
@@ -174,16 +187,18 @@ public struct ToriiService: UserSearching {
             // After an attempt whose result is unknown (or with --rerun) the plan settles this
             // with a look-up (`isAmbiguous`); alone, it cannot tell which of the two it is.
             return Verdict.standard(for: response, problem: problem).hinted(
-                "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — run again with --rerun: a look-up then tells which")
+                "the user belongs to another environment than the key (\(environment.rawValue)), or an earlier run already deleted it — run again with --rerun: a look-up then tells which"
+            )
         case 401:
             return Verdict.standard(for: response, problem: problem).hinted(credentialsHint)
         case 404:
             return Verdict.standard(for: response, problem: problem).hinted(
                 "no user with this ID in the \(environment.rawValue) environment; --ignore-not-found counts this as success")
         case 200..<300:
-            return .failed(.unexpectedResponse,
-                           "unexpected answer: HTTP \(response.status) where Torii answers 204; the user may or may not be deleted",
-                           hint: "run again with --rerun: a 403 then confirms the deletion")
+            return .failed(
+                .unexpectedResponse,
+                "unexpected answer: HTTP \(response.status) where Torii answers 204; the user may or may not be deleted",
+                hint: "run again with --rerun: a 403 then confirms the deletion")
         default:
             return .standard(for: response, problem: problem)
         }

@@ -85,7 +85,8 @@ private struct AkanaLoginResponse: Encodable {
     let pendingTasks: [String]
 }
 
-/// The User object of `GET /api/users/{UserID}`.
+/// The User object of `GET /api/users/{UserID}`, its members named as the platform names them.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private struct AkanaUserBody: Encodable {
     let UserID, UserName, FirstName, LastName, Email, State: String
     let Disabled: Bool
@@ -135,7 +136,8 @@ extension Emulator {
                 guard let session = world.akana.liveSession(token: token, nowMilliseconds: now) else { continue }
                 if !csrf { return (token, session) }
                 if let csrfHeader, session.csrfToken == csrfHeader,
-                   cookies.contains(where: { $0.name == akanaCsrfCookieName && $0.value == csrfHeader }) {
+                    cookies.contains(where: { $0.name == akanaCsrfCookieName && $0.value == csrfHeader })
+                {
                     return (token, session)
                 }
             }
@@ -155,8 +157,9 @@ extension Emulator {
         let token = akanaToken(expiresAt: expiresAt)
         let csrfToken = csrfToken ?? akanaToken(expiresAt: expiresAt)
         world.withLock {
-            $0.akana.addSession(token: token, session: AkanaSession(account: account, csrfToken: csrfToken, expiresAtMilliseconds: expiresAt),
-                                nowMilliseconds: now)
+            $0.akana.addSession(
+                token: token, session: AkanaSession(account: account, csrfToken: csrfToken, expiresAtMilliseconds: expiresAt),
+                nowMilliseconds: now)
         }
         return (token, csrfToken, ("Set-Cookie", "\(akanaAuthCookieName)=\(token); Path=/; HttpOnly"))
     }
@@ -166,15 +169,17 @@ extension Emulator {
             return .json(400, ["code": "400", "message": "Malformed login request: expected a JSON object with string members email and password"])
         }
         guard let account = AkanaAccount.all.first(where: { $0.email == login.email.lowercased() }),
-              login.password == AkanaAccount.password else {
+            login.password == AkanaAccount.password
+        else {
             return .json(401, ["code": "401", "message": "Invalid email or password"])
         }
         if let next = account.pendingTasks.first {
             return .json(200, AkanaLoginResponse(userName: account.email, pendingTasks: [next]))
         }
         let session = startSession(account: account, csrfToken: nil)
-        return .json(200, AkanaLoginResponse(authToken: session.token, userName: account.email, pendingTasks: []),
-                     headers: [session.setCookie, ("Set-Cookie", "\(akanaCsrfCookieName)=\(session.csrfToken); Path=/")])
+        return .json(
+            200, AkanaLoginResponse(authToken: session.token, userName: account.email, pendingTasks: []),
+            headers: [session.setCookie, ("Set-Cookie", "\(akanaCsrfCookieName)=\(session.csrfToken); Path=/")])
     }
 
     /// getLoginStatus, documented by name only: whether the request's cookie names a live session.
@@ -194,9 +199,11 @@ extension Emulator {
     private func akanaEndSession(_ request: EmulatorRequest) -> EmulatorResponse {
         guard let (token, _) = akanaSession(request, csrf: false) else { return Self.unauthorized }
         world.withLock { $0.akana.sessions[token] = nil }
-        return .json(200, ["loginStatus": false], headers: [
-            ("Set-Cookie", "\(akanaAuthCookieName)=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly"),
-        ])
+        return .json(
+            200, ["loginStatus": false],
+            headers: [
+                ("Set-Cookie", "\(akanaAuthCookieName)=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly")
+            ])
     }
 
     // MARK: Users
@@ -207,8 +214,11 @@ extension Emulator {
         guard session.account.isSiteAdmin else { return .text(403, "Forbidden: site admin role required") }
         let user = world.withLock { world in world.akana.directory.index(of: userID).map { world.akana.directory.users[$0] } }
         guard let user, !user.isDeleted else { return .text(404, "User not found") }
-        return .json(200, AkanaUserBody(UserID: user.id, UserName: user.person.email, FirstName: user.person.firstName,
-                                        LastName: user.person.lastName, Email: user.person.email, State: "registered", Disabled: false))
+        return .json(
+            200,
+            AkanaUserBody(
+                UserID: user.id, UserName: user.person.email, FirstName: user.person.firstName,
+                LastName: user.person.lastName, Email: user.person.email, State: "registered", Disabled: false))
     }
 
     private func akanaDelete(_ request: EmulatorRequest, userID: String) -> EmulatorResponse {

@@ -45,8 +45,10 @@ struct EmulatorResponse: Sendable {
         EmulatorResponse(status: status, headers: [("Content-Type", "text/plain")] + headers, body: Array(text.utf8))
     }
 
-    static func json(_ status: Int, _ value: some Encodable, contentType: String = "application/json",
-                     headers: [(String, String)] = []) -> EmulatorResponse {
+    static func json(
+        _ status: Int, _ value: some Encodable, contentType: String = "application/json",
+        headers: [(String, String)] = []
+    ) -> EmulatorResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // byte-for-byte repeatable answers
         let body = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
@@ -66,10 +68,11 @@ final class Emulator: Sendable {
 
     init(config: EmulatorConfig) {
         self.config = config
-        world = Mutex(WorldState(
-            torii: ToriiState(seedUsers: config.seedUsers),
-            akana: AkanaState(tenant: config.akanaTenant, seedUsers: config.seedUsers),
-            faults: FaultState()))
+        world = Mutex(
+            WorldState(
+                torii: ToriiState(seedUsers: config.seedUsers),
+                akana: AkanaState(tenant: config.akanaTenant, seedUsers: config.seedUsers),
+                faults: FaultState()))
     }
 
     /// How long the answer to this request waits: `--latency` for every DELETE.

@@ -19,7 +19,9 @@ struct EmulatorCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free port.")
     var port = 8080
 
-    @Option(name: .customLong("seed-users"), parsing: .unconditional, help: "Extra users 00000000-0000-4000-8000-<12 hex digits of i> for i in 1...N, in both APIs.")
+    @Option(
+        name: .customLong("seed-users"), parsing: .unconditional,
+        help: "Extra users 00000000-0000-4000-8000-<12 hex digits of i> for i in 1...N, in both APIs.")
     var seedUsers = 0
 
     @Option(name: .customLong("torii-key"), help: "The accepted Torii secret key; `sk_live_…` keys are live-environment keys.")
@@ -40,16 +42,24 @@ struct EmulatorCommand: ParsableCommand {
     @Option(name: .customLong("error-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs answered 500 with the vendor's error body.")
     var errorRate = 0.0
 
-    @Option(name: .customLong("rate-limit"), parsing: .unconditional, help: "DELETEs allowed per second and API before 429; every answer then carries RateLimit-Policy and RateLimit headers. 0 = off.")
+    @Option(
+        name: .customLong("rate-limit"), parsing: .unconditional,
+        help: "DELETEs allowed per second and API before 429; every answer then carries RateLimit-Policy and RateLimit headers. 0 = off.")
     var rateLimit = 0
 
-    @Option(name: .customLong("drop-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered by closing the connection (refused ones keep their answer).")
+    @Option(
+        name: .customLong("drop-rate"), parsing: .unconditional,
+        help: "Share (0...1) of DELETEs applied but answered by closing the connection (refused ones keep their answer).")
     var dropRate = 0.0
 
-    @Option(name: .customLong("garbage-rate"), parsing: .unconditional, help: "Share (0...1) of DELETEs applied but answered with a malformed 200 (refused ones keep their answer).")
+    @Option(
+        name: .customLong("garbage-rate"), parsing: .unconditional,
+        help: "Share (0...1) of DELETEs applied but answered with a malformed 200 (refused ones keep their answer).")
     var garbageRate = 0.0
 
-    @Option(name: .customLong("fault-seed"), parsing: .unconditional, help: "Seed of the fault draws; with the ID and its attempt number it decides each DELETE's fault, whatever the request order.")
+    @Option(
+        name: .customLong("fault-seed"), parsing: .unconditional,
+        help: "Seed of the fault draws; with the ID and its attempt number it decides each DELETE's fault, whatever the request order.")
     var faultSeed: UInt64 = 1
 
     @Flag(help: "Log one line per request on stderr.")
@@ -83,8 +93,9 @@ struct EmulatorCommand: ParsableCommand {
             akanaTenant: akanaTenant,
             seedUsers: seedUsers,
             sessionTTLSeconds: sessionTTL,
-            faults: FaultConfig(seed: faultSeed, latencyMilliseconds: latency, rateLimit: rateLimit, failRate: failRate,
-                                errorRate: errorRate, dropRate: dropRate, garbageRate: garbageRate))
+            faults: FaultConfig(
+                seed: faultSeed, latencyMilliseconds: latency, rateLimit: rateLimit, failRate: failRate,
+                errorRate: errorRate, dropRate: dropRate, garbageRate: garbageRate))
         let server = HTTPServer(emulator: Emulator(config: config), logRequests: log)
         try server.bind(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host

@@ -69,8 +69,10 @@ struct FaultState {
         let key = api.rawValue + "/" + id
         var random = SplitMix64(seed: config.seed ^ Self.fnv1a(key) ^ (UInt64(attempt) &* 0x9E37_79B9_7F4A_7C15))
         var draw = random.nextUnit()
-        for (share, decision) in [(config.failRate, FaultDecision.unavailable), (config.errorRate, .serverError),
-                                  (config.dropRate, .drop), (config.garbageRate, .garbage(random.next()))] {
+        for (share, decision) in [
+            (config.failRate, FaultDecision.unavailable), (config.errorRate, .serverError),
+            (config.dropRate, .drop), (config.garbageRate, .garbage(random.next())),
+        ] {
             if draw < share { return decision }
             draw -= share
         }

@@ -2,12 +2,11 @@
 // hands each request to the `Emulator`, delays and drops answers as its faults say, and on
 // SIGINT/SIGTERM stops accepting while answers in flight finish (ServerQuiescingHelper).
 import Dispatch
+import Glibc
 import NIOCore
 import NIOExtras
 import NIOHTTP1
 import NIOPosix
-
-import Glibc
 
 struct ServerError: Error, CustomStringConvertible {
     let description: String
@@ -45,8 +44,10 @@ final class HTTPServer {
                 }
                 port = channels.first?.localAddress?.port ?? requestedPort
                 return
-            } catch let error as IOError where error.errnoCode == EADDRINUSE && requestedPort == 0
-                && !channels.isEmpty && attempt < 10 {
+            } catch let error as IOError
+                where error.errnoCode == EADDRINUSE && requestedPort == 0
+                && !channels.isEmpty && attempt < 10
+            {
                 for channel in channels { try? channel.close().wait() }
             } catch {
                 for channel in channels { try? channel.close().wait() }
@@ -157,8 +158,9 @@ private final class EmulatorHTTPHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let (head, body) = (unwrapInboundIn(data).head, unwrapInboundIn(data).body)
-        let request = EmulatorRequest(method: head.method.rawValue, target: head.uri, headers: head.headers,
-                                      body: body.map { Array($0.readableBytesView) } ?? [])
+        let request = EmulatorRequest(
+            method: head.method.rawValue, target: head.uri, headers: head.headers,
+            body: body.map { Array($0.readableBytesView) } ?? [])
         let delay = emulator.latencyMilliseconds(for: request)
         guard delay > 0 else {
             return respond(context: context, head: head, emulator.respond(to: request))

@@ -48,8 +48,10 @@ struct UserDirectory<Profile> {
         let firstCreated = Date(timeIntervalSince1970: 1_736_931_600)
         for (number, entry) in entries.enumerated() where indexByID[entry.id] == nil {
             indexByID[entry.id] = -1
-            users.append(EmulatedUser(id: entry.id, person: entry.person, profile: entry.profile,
-                                      createdAt: firstCreated + Double(number * 60)))
+            users.append(
+                EmulatedUser(
+                    id: entry.id, person: entry.person, profile: entry.profile,
+                    createdAt: firstCreated + Double(number * 60)))
         }
         users.sort { $0.id < $1.id }
         for (index, user) in users.enumerated() { indexByID[user.id] = index }
@@ -119,10 +121,12 @@ struct StateSnapshot: Encodable {
 extension WorldState {
     func snapshot(toriiKeyEnvironment: ToriiEnvironment, tenant: String, nowMilliseconds: Int64) -> StateSnapshot {
         StateSnapshot(
-            torii: .init(keyEnvironment: toriiKeyEnvironment.rawValue, deleteRequests: torii.deleteRequests,
-                         users: torii.directory.users.map { .init($0, environment: $0.profile) }),
-            akana: .init(tenant: tenant, deleteRequests: akana.deleteRequests,
-                         activeSessions: akana.activeSessionCount(nowMilliseconds: nowMilliseconds),
-                         users: akana.directory.users.map { .init($0) }))
+            torii: .init(
+                keyEnvironment: toriiKeyEnvironment.rawValue, deleteRequests: torii.deleteRequests,
+                users: torii.directory.users.map { .init($0, environment: $0.profile) }),
+            akana: .init(
+                tenant: tenant, deleteRequests: akana.deleteRequests,
+                activeSessions: akana.activeSessionCount(nowMilliseconds: nowMilliseconds),
+                users: akana.directory.users.map { .init($0) }))
     }
 }

@@ -23,7 +23,8 @@ struct ToriiState {
 
     init(seedUsers: Int) {
         // The first is the vendor docs' example.
-        let test = ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
+        let test =
+            ["01931a73-8b00-7000-8000-000000000000"] + (1...9).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
             + ["01931a73-8b00-7000-8000-00000000000a", "01931a73-8b00-7000-8000-00000000000b"]
         let live = ["01931a73-8b00-7000-8000-0000000000f1", "01931a73-8b00-7000-8000-0000000000f2"]
         // Two users share one address (two accounts of one person): a search by email finds both.
@@ -68,8 +69,9 @@ struct ToriiProblem {
         status: 500, code: "internal_error", title: "Internal Server Error", detail: "An unexpected error occurred.")
 
     static func methodNotAllowed(allow: String) -> ToriiProblem {
-        ToriiProblem(status: 405, code: "method_not_allowed", title: "Method Not Allowed",
-                     detail: "This resource supports \(allow) only.", headers: [("Allow", allow)])
+        ToriiProblem(
+            status: 405, code: "method_not_allowed", title: "Method Not Allowed",
+            detail: "This resource supports \(allow) only.", headers: [("Allow", allow)])
     }
 
     static func badRequest(_ detail: String) -> ToriiProblem {
@@ -77,9 +79,10 @@ struct ToriiProblem {
     }
 
     static func rateLimited(limit: Int) -> ToriiProblem {
-        ToriiProblem(status: 429, code: "rate_limited", title: "Too Many Requests",
-                     detail: "Rate limit of \(limit) requests per second exceeded; retry after 1 second.",
-                     headers: [("Retry-After", "1")])
+        ToriiProblem(
+            status: 429, code: "rate_limited", title: "Too Many Requests",
+            detail: "Rate limit of \(limit) requests per second exceeded; retry after 1 second.",
+            headers: [("Retry-After", "1")])
     }
 
     private struct Body: Encodable {
@@ -89,9 +92,10 @@ struct ToriiProblem {
     }
 
     func response(instance: String, requestID: String) -> EmulatorResponse {
-        let body = Body(type: "https://api.torii.so/problems/\(code.split(separator: "_").joined(separator: "-"))", title: title,
-                        status: status, detail: detail, instance: instance, code: code,
-                        supportId: "sup_" + requestID.dropFirst("req_".count), requestId: requestID)
+        let body = Body(
+            type: "https://api.torii.so/problems/\(code.split(separator: "_").joined(separator: "-"))", title: title,
+            status: status, detail: detail, instance: instance, code: code,
+            supportId: "sup_" + requestID.dropFirst("req_".count), requestId: requestID)
         return .json(status, body, contentType: "application/problem+json", headers: headers)
     }
 }
@@ -144,7 +148,8 @@ extension Emulator {
         func problem(_ problem: ToriiProblem) -> EmulatorResponse {
             problem.response(instance: request.path, requestID: requestID)
         }
-        let isUsersRoute = segments.count == 6 && segments[1...4].elementsEqual(["api", "server", "v1", "users"])
+        let isUsersRoute =
+            segments.count == 6 && segments[1...4].elementsEqual(["api", "server", "v1", "users"])
             && !segments[5].isEmpty
         guard isUsersRoute else { return problem(.noRoute) }
         if segments[5] == "search" {
@@ -184,7 +189,10 @@ extension Emulator {
             return problem(.badRequest("limit must be an integer in 1...100."))
         }
         guard let filter = request.body.isEmpty ? ToriiSearch() : try? JSONDecoder().decode(ToriiSearch.self, from: Data(request.body)) else {
-            return problem(.badRequest("The body must be a JSON object: email, name (strings), statuses (array of strings), createdAfter, createdBefore (RFC 3339 times)."))
+            return problem(
+                .badRequest(
+                    "The body must be a JSON object: email, name (strings), statuses (array of strings), createdAfter, createdBefore (RFC 3339 times)."
+                ))
         }
         func date(_ text: String?) -> Date?? {
             guard let text else { return .some(nil) }
@@ -196,19 +204,21 @@ extension Emulator {
         let email = filter.email?.lowercased(), name = filter.name?.lowercased()
         let environment = config.toriiKeyEnvironment, cursor = request.query["cursor"]
         var matches = world.withLock { world in
-            Array(world.torii.directory.users.lazy.filter { user in
-                user.profile == environment
-                    && cursor.map { user.id > $0 } ?? true
-                    && email.map { user.person.email.lowercased().contains($0) } ?? true
-                    && name.map { user.person.name.lowercased().contains($0) } ?? true
-                    && filter.statuses.map { $0.contains(user.isDeleted ? "deleted" : "active") } ?? true
-                    && createdAfter.map { user.createdAt > $0 } ?? true
-                    && createdBefore.map { user.createdAt < $0 } ?? true
-            }.prefix(limit + 1))
+            Array(
+                world.torii.directory.users.lazy.filter { user in
+                    user.profile == environment
+                        && cursor.map { user.id > $0 } ?? true
+                        && email.map { user.person.email.lowercased().contains($0) } ?? true
+                        && name.map { user.person.name.lowercased().contains($0) } ?? true
+                        && filter.statuses.map { $0.contains(user.isDeleted ? "deleted" : "active") } ?? true
+                        && createdAfter.map { user.createdAt > $0 } ?? true
+                        && createdBefore.map { user.createdAt < $0 } ?? true
+                }.prefix(limit + 1))
         }
         let hasMore = matches.count > limit
         matches = Array(matches.prefix(limit))
-        return .json(200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(value: hasMore ? matches.last?.id : nil), hasMore: hasMore))
+        return .json(
+            200, ToriiSearchPage(items: matches.map(ToriiUserBody.init), nextCursor: Null(value: hasMore ? matches.last?.id : nil), hasMore: hasMore))
     }
 
     private func toriiDelete(_ request: EmulatorRequest, userID: String, problem: (ToriiProblem) -> EmulatorResponse) -> EmulatorResponse {

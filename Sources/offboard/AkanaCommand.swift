@@ -2,6 +2,7 @@ import Akana
 import ArgumentParser
 import OffboardCore
 import Output
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,10 +40,13 @@ extension Offboard.AkanaCommand {
     struct Credentials: ParsableArguments {
         @OptionGroup var target: BaseURLOption
 
-        @Option(help: ArgumentHelp("Tenant (fedmemberid) of the cookies and of every ID (default: AKANA_FED_MEMBER, the session's, else the IDs').", valueName: "id"))
+        @Option(
+            help: ArgumentHelp(
+                "Tenant (fedmemberid) of the cookies and of every ID (default: AKANA_FED_MEMBER, the session's, else the IDs').", valueName: "id"))
         var fedMember: String?
 
-        @Option(help: ArgumentHelp("Read the AtmoAuthToken value from this file instead of AKANA_AUTH_TOKEN.", valueName: "path"), completion: .file())
+        @Option(
+            help: ArgumentHelp("Read the AtmoAuthToken value from this file instead of AKANA_AUTH_TOKEN.", valueName: "path"), completion: .file())
         var authTokenFile: String?
 
         @Option(help: ArgumentHelp("Read the Csrf-Token value from this file instead of AKANA_CSRF_TOKEN.", valueName: "path"), completion: .file())
@@ -53,7 +57,8 @@ extension Offboard.AkanaCommand {
             let explicitTenant = try fedMember ?? environmentValue("AKANA_FED_MEMBER")
             let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
             if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
-                throw OffboardError(.usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
+                throw OffboardError(
+                    .usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
             }
             if let token = try secret(file: authTokenFile, option: "--auth-token-file", environment: "AKANA_AUTH_TOKEN", console: console) {
                 let csrf = try secret(file: csrfTokenFile, option: "--csrf-token-file", environment: "AKANA_CSRF_TOKEN", console: console)
@@ -64,12 +69,15 @@ extension Offboard.AkanaCommand {
             }
             let store = try AkanaSessionStore.standard()
             guard let session = try store.load(baseURL: base.description) else {
-                throw OffboardError(.notAuthorized,
+                throw OffboardError(
+                    .notAuthorized,
                     "not logged in to \(base) — run `offboard akana login --base-url \(base) --email <you>`, or set AKANA_AUTH_TOKEN")
             }
             if let explicitTenant, explicitTenant != session.credentials.tenant {
-                throw OffboardError(.usage,
-                    "\(source) \(explicitTenant) differs from the saved session's tenant \(session.credentials.tenant) — log in to that tenant, or drop \(source)")
+                throw OffboardError(
+                    .usage,
+                    "\(source) \(explicitTenant) differs from the saved session's tenant \(session.credentials.tenant) — log in to that tenant, or drop \(source)"
+                )
             }
             return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: session.credentials.tenant, source: "the saved session's tenant")) { _ in
                 AkanaService(baseURL: base.description, credentials: session.credentials)
@@ -136,7 +144,8 @@ extension Offboard.AkanaCommand {
         static let configuration = CommandConfiguration(
             commandName: "login",
             abstract: "Log in and save the session for a base URL (mode 0600).",
-            discussion: "The password is read from standard input with --password-stdin, else asked for on the terminal without echo; never from a flag."
+            discussion:
+                "The password is read from standard input with --password-stdin, else asked for on the terminal without echo; never from a flag."
         )
 
         @OptionGroup var target: BaseURLOption
@@ -222,7 +231,9 @@ extension Offboard.AkanaCommand {
                             console.warning("the server answered HTTP \(response.status) to ending the session; the saved session is removed anyway")
                         }
                     } catch let error as OffboardError {
-                        console.warning("could not end the session on the server (\(error.message)); the saved session is removed anyway and expires there by itself")
+                        console.warning(
+                            "could not end the session on the server (\(error.message)); the saved session is removed anyway and expires there by itself"
+                        )
                     }
                 }
                 console.err(store.remove(baseURL: base) ? "logged out of \(base)" : "no saved session for \(base)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import HTTPCore
 import OffboardCore
 import Output
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,7 +44,8 @@ struct ConnectionOptions: ParsableArguments {
     /// Checks what can be checked locally and says what the operator should know before sending.
     func prepare(_ console: Console, baseURL: BaseURL) throws {
         if insecure {
-            console.warning("--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
+            console.warning(
+                "--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
         }
         if let cacert { try checkCABundle(cacert) }
         if !baseURL.isHTTPS, !baseURL.isLoopback {
@@ -64,12 +66,14 @@ struct ConnectionOptions: ParsableArguments {
             throw OffboardError(.configuration, "--cacert \(path) is not a file — give a PEM file of CA certificates")
         }
         guard let bytes = readAll(fd, limit: 64 << 20) else {
-            throw OffboardError(.configuration, "cannot read --cacert \(path): unreadable, or larger than 64 MiB — give a PEM file of CA certificates")
+            throw OffboardError(
+                .configuration, "cannot read --cacert \(path): unreadable, or larger than 64 MiB — give a PEM file of CA certificates")
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let armour = ["-----BEGIN CERTIFICATE-----", "-----BEGIN TRUSTED CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----"]
         guard armour.contains(where: text.contains) else {
-            throw OffboardError(.configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
+            throw OffboardError(
+                .configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
         }
     }
 

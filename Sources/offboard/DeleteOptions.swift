@@ -17,7 +17,8 @@ struct NumberArgument: ExpressibleByArgument, CustomStringConvertible {
     /// Decimal only: `Double` would also take `0x10`, `inf` and `nan`.
     init?(argument: String) {
         guard argument.utf8.allSatisfy({ (0x30...0x39).contains($0) || [0x2B, 0x2D, 0x2E, 0x45, 0x65].contains($0) }),
-              let value = Double(argument), value.isFinite else { return nil }
+            let value = Double(argument), value.isFinite
+        else { return nil }
         self.value = value
     }
 
@@ -39,10 +40,12 @@ final class OccurrenceCount: Sendable {
     private let count = Mutex(0)
 
     func next(_ value: String) -> CountedValue {
-        CountedValue(value: value, occurrence: count.withLock { count in
-            count += 1
-            return count
-        })
+        CountedValue(
+            value: value,
+            occurrence: count.withLock { count in
+                count += 1
+                return count
+            })
     }
 }
 
@@ -55,8 +58,9 @@ enum InputKind: String, ExpressibleByArgument, CaseIterable {
 /// The options every command that works through a list of users shares (`show`, `delete`):
 /// the input, the output, the pace and the connection.
 struct BatchOptions: ParsableArguments {
-    @Option(name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
-            completion: .file(), transform: { [count = OccurrenceCount()] in count.next($0) })
+    @Option(
+        name: .customLong("from-file"), help: ArgumentHelp("Read IDs one per line from a file; - is standard input.", valueName: "path"),
+        completion: .file(), transform: { [count = OccurrenceCount()] in count.next($0) })
     var fromFileOption: CountedValue?
 
     var fromFile: String? { fromFileOption?.value }
@@ -83,7 +87,8 @@ struct BatchOptions: ParsableArguments {
 
     mutating func validate() throws {
         if let fromFileOption, fromFileOption.occurrence > 1 {
-            throw ValidationError("--from-file given \(fromFileOption.occurrence) times — pass one file (to combine files: cat a b | offboard … --from-file -)")
+            throw ValidationError(
+                "--from-file given \(fromFileOption.occurrence) times — pass one file (to combine files: cat a b | offboard … --from-file -)")
         }
         if json, output == .human {
             throw ValidationError("--json and --output human contradict each other — pass one of them")
@@ -115,8 +120,11 @@ struct DeleteOptions: ParsableArguments {
     @Flag(help: "Validate everything and print the requests that would be sent; send nothing.")
     var dryRun = false
 
-    @Flag(inversion: .prefixedNo,
-          help: "Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation).")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation)."
+    )
     var check: Bool?
 
     @Flag(help: "Look every user up after its deletion: verified, or failed (not_verified).")
@@ -125,8 +133,9 @@ struct DeleteOptions: ParsableArguments {
     @Flag(help: "Count a 404 as success (outcome not_found, exit 0).")
     var ignoreNotFound = false
 
-    @Option(help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
-            completion: .file())
+    @Option(
+        help: ArgumentHelp("Record every outcome in this file; a repeated run skips what is done.", valueName: "path"),
+        completion: .file())
     var journal: String?
 
     @Flag(name: .shortAndLong, help: "Print nothing for successes (human output; a dry run still lists its requests).")

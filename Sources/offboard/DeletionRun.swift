@@ -3,6 +3,7 @@ import HTTPCore
 import OffboardCore
 import Output
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,23 +43,28 @@ struct DeletionRun {
             let check = Check(batch: prepared.batch, ids: ids, known: users)
             guard let summary = check.perform(renderer: renderer) else {
                 (users, checked) = (check.users, check.settled)
-                return try deleteAfterConfirming(ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
-                                                 journal: journal, renderer: renderer, run: run)
+                return try deleteAfterConfirming(
+                    ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
+                    journal: journal, renderer: renderer, run: run)
             }
             return ended(summary, renderer: renderer, console: console)
         }
-        return try deleteAfterConfirming(ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
-                                         journal: journal, renderer: renderer, run: run)
+        return try deleteAfterConfirming(
+            ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
+            journal: journal, renderer: renderer, run: run)
     }
 
-    private func deleteAfterConfirming(_ ids: IDList, users: [Int: UserRecord], checked: [Int: DeletionResult], unresolved: [DeletionResult],
-                                       prepared: UserListRun.Prepared, journal: Journal?, renderer: any ResultRenderer,
-                                       run: UserListRun) throws -> ExitStatus {
+    private func deleteAfterConfirming(
+        _ ids: IDList, users: [Int: UserRecord], checked: [Int: DeletionResult], unresolved: [DeletionResult],
+        prepared: UserListRun.Prepared, journal: Journal?, renderer: any ResultRenderer,
+        run: UserListRun
+    ) throws -> ExitStatus {
         let service = prepared.service
         let toDelete = ids.count - checked.count
         if !options.dryRun, !options.yes, toDelete > 0 {
             guard Confirmation.terminalAvailable else {
-                throw OffboardError(.usage, "no terminal to confirm on — pass --yes to delete without asking (or --dry-run to only show the requests)")
+                throw OffboardError(
+                    .usage, "no terminal to confirm on — pass --yes to delete without asking (or --dry-run to only show the requests)")
             }
             let listing = Confirmation.Listing(ids: ids, users: users, settled: checked, checked: options.checksFirst, unresolved: unresolved.count)
             guard Confirmation.ask(listing, service: service) else {
@@ -87,8 +93,9 @@ struct DeletionRun {
 
     private func openJournal(for ids: IDList, service: any DeletionService, console: Console) throws -> Journal? {
         guard let path = options.journal else { return nil }
-        let journal = try Journal(path: path, service: service.name, scope: service.scope, baseURL: service.baseURL, ids: ids,
-                                  ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
+        let journal = try Journal(
+            path: path, service: service.name, scope: service.scope, baseURL: service.baseURL, ids: ids,
+            ignoreNotFound: options.ignoreNotFound, forWriting: !options.dryRun)
         if journal.damagedLines > 0 {
             console.warning("--journal \(journal.path): ignored \(journal.damagedLines) damaged line(s), as a crash in the middle of a write leaves")
         }
@@ -187,7 +194,8 @@ enum Interrupts {
     /// descriptor (`>&-`) does, once.
     @Sendable static func outputFailed(_ error: Int32) {
         guard stop.request(.outputFailed), error != EPIPE else { return }
-        writeAll("error: cannot write to standard output: \(String(cString: strerror(error))) — the run stops; nothing new is sent\n",
-                 to: STDERR_FILENO)
+        writeAll(
+            "error: cannot write to standard output: \(String(cString: strerror(error))) — the run stops; nothing new is sent\n",
+            to: STDERR_FILENO)
     }
 }

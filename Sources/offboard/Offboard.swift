@@ -1,5 +1,6 @@
 import ArgumentParser
 import OffboardCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,11 +11,11 @@ struct Offboard: ParsableCommand {
         commandName: "offboard",
         abstract: "Delete users through vendor REST APIs, and say exactly what happened.",
         discussion: """
-        Exit status: 0 all done, 1 refused or declined, 64 usage, 65 malformed ID, \
-        69 unavailable, 75 try again later, 77 not authorized, 78 configuration, 130 interrupted.
+            Exit status: 0 all done, 1 refused or declined, 64 usage, 65 malformed ID, \
+            69 unavailable, 75 try again later, 77 not authorized, 78 configuration, 130 interrupted.
 
-        Shell completions: offboard --generate-completion-script bash|zsh|fish.
-        """,
+            Shell completions: offboard --generate-completion-script bash|zsh|fish.
+            """,
         version: OffboardVersion.current,
         subcommands: [ToriiCommand.self, AkanaCommand.self]
     )

@@ -22,13 +22,16 @@ struct ShowRun {
                 } else {
                     summary = BatchSummary(total: 0)
                     for index in 0..<found.ids.count {
-                        var result = DeletionResult(service: prepared.service.name, id: found.ids.id(at: index), line: found.ids.line(at: index),
-                                                    verdict: Verdict(outcome: .found), status: 200)
+                        var result = DeletionResult(
+                            service: prepared.service.name, id: found.ids.id(at: index), line: found.ids.line(at: index),
+                            verdict: Verdict(outcome: .found), status: 200)
                         result.user = found.users[index]
                         renderer.render(result)
                         summary.include(result)
                     }
-                    found.unresolved.forEach { renderer.render($0); summary.include($0) }
+                    found.unresolved.forEach {
+                        renderer.render($0); summary.include($0)
+                    }
                 }
             } else {
                 summary = run.showing(prepared.inputs.count, on: renderer) { emit in

@@ -19,13 +19,15 @@ extension Offboard.ToriiCommand {
         @Option(help: ArgumentHelp("API base URL (default: TORII_BASE_URL, else \(ToriiService.defaultBaseURL)).", valueName: "url"))
         var baseURL: String?
 
-        @Option(help: ArgumentHelp("Read the secret key from this file instead of TORII_SECRET_KEY.", valueName: "path"),
-                completion: .file())
+        @Option(
+            help: ArgumentHelp("Read the secret key from this file instead of TORII_SECRET_KEY.", valueName: "path"),
+            completion: .file())
         var secretKeyFile: String?
 
         func plan(_ console: Console, rerun: Bool = false) throws -> ServicePlan {
-            let base = try BaseURL(baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
-                                   source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
+            let base = try BaseURL(
+                baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
+                source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
             guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
                 throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
             }

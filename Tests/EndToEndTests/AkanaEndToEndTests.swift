@@ -106,7 +106,8 @@ import Testing
     @Test func aMismatchedConfirmationIsDeletedWithAWarning() throws {
         let garbage = try Emulator(["--garbage-rate", "1"])
         let env = ["AKANA_BASE_URL": garbage.baseURL]
-        #expect(try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin"], env: env, stdin: "offboard-demo\n").status == 0)
+        #expect(
+            try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin"], env: env, stdin: "offboard-demo\n").status == 0)
         let human = try offboard(["akana", "delete", Self.user, "--yes"], env: env)
         #expect(human.status == 0)
         #expect(human.stdout == "deleted \(Self.user)\n")
@@ -118,11 +119,13 @@ import Testing
         #expect((line["confirmation"] as? String)?.hasPrefix("garbage-") == true)
 
         // Only an applied delete is garbled: a refused one keeps its real answer.
-        let refused = try offboard(["akana", "delete", Self.user3, "--yes", "--json"],
-                                   env: env.merging(["AKANA_AUTH_TOKEN": "wrong", "AKANA_CSRF_TOKEN": "wrong"]) { $1 })
+        let refused = try offboard(
+            ["akana", "delete", Self.user3, "--yes", "--json"],
+            env: env.merging(["AKANA_AUTH_TOKEN": "wrong", "AKANA_CSRF_TOKEN": "wrong"]) { $1 })
         #expect(refused.status == 77)
-        let torii = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
-                            environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": garbage.baseURL])
+        let torii = try run(
+            Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
+            environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": garbage.baseURL])
         #expect(torii.status == 77)
     }
 
@@ -134,10 +137,13 @@ import Testing
         #expect(lines.count == 3)
         #expect(lines[0]["status"] as? Int == 403)
         #expect((lines[0]["error"] as? [String: Any])?["kind"] as? String == "unauthorized")
-        #expect(lines.dropFirst().allSatisfy { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" && $0["attempts"] as? Int == 0 })
+        #expect(
+            lines.dropFirst().allSatisfy { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" && $0["attempts"] as? Int == 0 })
         #expect(try akanaDeleteRequests() == 1)
         let human = try offboard(["akana", "delete", Self.user, "--yes"])
-        #expect(human.stderr.contains("hint: the account may lack the site admin role that deleting users needs, or the session expired — run `offboard akana login"))
+        #expect(
+            human.stderr.contains(
+                "hint: the account may lack the site admin role that deleting users needs, or the session expired — run `offboard akana login"))
     }
 
     @Test func anExpiredSessionSaysToLogInAgain() throws {
@@ -163,8 +169,9 @@ import Testing
         #expect(withoutCSRF.stderr.contains("CSRF token — set AKANA_CSRF_TOKEN"))
         #expect(!withoutCSRF.stderr.contains(auth))
 
-        let withCSRF = try offboard(["akana", "delete", Self.user, "--yes", "-v"],
-                                    env: otherHome.merging(["AKANA_AUTH_TOKEN": auth, "AKANA_CSRF_TOKEN": csrf]) { $1 })
+        let withCSRF = try offboard(
+            ["akana", "delete", Self.user, "--yes", "-v"],
+            env: otherHome.merging(["AKANA_AUTH_TOKEN": auth, "AKANA_CSRF_TOKEN": csrf]) { $1 })
         #expect(withCSRF.status == 0)
         #expect(withCSRF.stderr.contains("> X-Csrf-Token_acmepaymentscorp: TokenID%3D…(redacted)"))
         #expect(!withCSRF.stderr.contains(auth) && !withCSRF.stderr.contains(csrf))
@@ -174,11 +181,15 @@ import Testing
         try login()
         let result = try offboard(["akana", "delete", Self.user, "cb50e0c5-2bc4-4195-8932-000000000004.othertenant", "--yes"])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("argument 2: \"cb50e0c5-2bc4-4195-8932-000000000004.othertenant\" belongs to tenant othertenant, not acmepaymentscorp (the saved session's tenant)"))
+        #expect(
+            result.stderr.contains(
+                "argument 2: \"cb50e0c5-2bc4-4195-8932-000000000004.othertenant\" belongs to tenant othertenant, not acmepaymentscorp (the saved session's tenant)"
+            ))
         #expect(try akanaDeleteRequests() == 0)
 
-        let explicit = try offboard(["akana", "delete", Self.user, "--yes", "--fed-member", "othertenant"],
-                                    env: ["AKANA_AUTH_TOKEN": "x", "XDG_STATE_HOME": stateHome + "-empty"])
+        let explicit = try offboard(
+            ["akana", "delete", Self.user, "--yes", "--fed-member", "othertenant"],
+            env: ["AKANA_AUTH_TOKEN": "x", "XDG_STATE_HOME": stateHome + "-empty"])
         #expect(explicit.status == 65)
         #expect(try akanaDeleteRequests() == 0)
         let malformed = try offboard(["akana", "delete", "cb50e0c5-2bc4-4195-8932-000000000004", "--yes"])
@@ -237,8 +248,9 @@ import Testing
         let server = try ScriptedServer { _, _ in
             .http(401, [("Content-Type", "application/json")], body: #"{"message":"bad\nerror: fake \u001b[31mred"}"#)
         }
-        let result = try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
-                                  stdin: "offboard-demo\n")
+        let result = try offboard(
+            ["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
+            stdin: "offboard-demo\n")
         #expect(result.status == 77)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains(#"login refused: bad\nerror: fake \u{1B}[31mred"#))
@@ -278,7 +290,8 @@ import Testing
         let folder = stateHome + "/offboard"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = "\(folder)/akana-http-127.0.0.1_3A\(port).json"
-        let session = #"{"service":"akana","baseUrl":"\#(closed)","email":"a@b","tenant":"acmepaymentscorp","authToken":"TokenID%3Dx","csrfToken":"TokenID%3Dy","createdAt":""}"#
+        let session =
+            #"{"service":"akana","baseUrl":"\#(closed)","email":"a@b","tenant":"acmepaymentscorp","authToken":"TokenID%3Dx","csrfToken":"TokenID%3Dy","createdAt":""}"#
         #expect(FileManager.default.createFile(atPath: file, contents: Data(session.utf8), attributes: [.posixPermissions: 0o600]))
 
         let result = try offboard(["akana", "logout", "--base-url", closed])
@@ -314,8 +327,9 @@ import Testing
     /// A login redirected elsewhere (a single sign-on page) is a wrong base URL, not a refusal.
     @Test func aRedirectedLoginPointsAtTheBaseURL() throws {
         let server = try ScriptedServer { _, _ in .http(302, [("Location", "https://sso.example.com/login")]) }
-        let result = try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
-                                  stdin: "offboard-demo\n")
+        let result = try offboard(
+            ["akana", "login", "--email", "admin@acme.example", "--password-stdin", "--base-url", server.baseURL],
+            stdin: "offboard-demo\n")
         #expect(result.status == 78)
         #expect(result.stderr.contains("to https://sso.example.com/login"))
         #expect(result.stderr.contains("--base-url should be the platform's API address"))

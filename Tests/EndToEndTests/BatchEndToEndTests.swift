@@ -6,18 +6,22 @@ import Testing
 @Suite struct BatchEndToEndTests {
     static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
 
-    func offboard(_ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
-                  signal: (Int32, SignalMoment)? = nil, twice: Bool = false) throws -> RunResult {
-        try run(Binaries.path("offboard"), arguments,
-                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin,
-                signal: signal, twice: twice)
+    func offboard(
+        _ emulatorURL: String, _ arguments: [String], stdin: String? = nil,
+        signal: (Int32, SignalMoment)? = nil, twice: Bool = false
+    ) throws -> RunResult {
+        try run(
+            Binaries.path("offboard"), arguments,
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulatorURL], stdin: stdin,
+            signal: signal, twice: twice)
     }
 
     func seededUsers(_ emulator: Emulator) throws -> [String: [String: Any]] {
         let users = (try emulator.state()["torii"] as? [String: Any])?["users"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: users.compactMap { user in
-            (user["id"] as? String).flatMap { $0.hasPrefix("00000000-") ? ($0, user) : nil }
-        })
+        return Dictionary(
+            uniqueKeysWithValues: users.compactMap { user in
+                (user["id"] as? String).flatMap { $0.hasPrefix("00000000-") ? ($0, user) : nil }
+            })
     }
 
     @Test func aThousandIDsFromStandardInputAtConcurrency16() throws {
@@ -55,8 +59,9 @@ import Testing
     /// `script` gives offboard a real terminal; what the test writes is typed at the prompt.
     func onATerminal(_ emulator: Emulator, _ arguments: String, typing answer: String) throws -> RunResult {
         let command = "\(Binaries.path("offboard")) \(arguments)"
-        return try run("/usr/bin/script", ["-qec", command, "/dev/null"],
-                       environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: answer)
+        return try run(
+            "/usr/bin/script", ["-qec", command, "/dev/null"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: answer)
     }
 
     @Test func confirmationOnATerminal() throws {
@@ -84,8 +89,9 @@ import Testing
         #expect(coloured.stdout.contains("\u{1B}[32mdeleted\u{1B}[0m \(Self.seeded(1))"))
         let piped = try offboard(emulator.baseURL, ["torii", "delete", Self.seeded(2), "--yes"])
         #expect(piped.stdout == "deleted \(Self.seeded(2))\n")
-        let noColor = try run("/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) torii delete \(Self.seeded(3)) --yes", "/dev/null"],
-                              environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL, "NO_COLOR": "1"])
+        let noColor = try run(
+            "/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) torii delete \(Self.seeded(3)) --yes", "/dev/null"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL, "NO_COLOR": "1"])
         #expect(noColor.status == 0)
         #expect(!noColor.stdout.contains("\u{1B}["))
     }
@@ -106,8 +112,11 @@ import Testing
 
     @Test func rejectedCredentialsStopTheBatchAndTheRestIsReported() throws {
         let server = try ScriptedServer { _, index in
-            index < 3 ? .http(204) : .http(401, [("Content-Type", "application/problem+json")],
-                                           body: #"{"title":"Unauthorized","status":401,"detail":"Invalid secret key."}"#)
+            index < 3
+                ? .http(204)
+                : .http(
+                    401, [("Content-Type", "application/problem+json")],
+                    body: #"{"title":"Unauthorized","status":401,"detail":"Invalid secret key."}"#)
         }
         let ids = (1...8).map(Self.seeded)
         let result = try offboard(server.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "1"])
@@ -126,8 +135,9 @@ import Testing
     func ctrlCFinishesInFlightDeletionsAndReportsTheRest(signal: Int32) throws {
         let emulator = try Emulator(["--seed-users", "20", "--latency", "400"])
         let ids = (1...20).map(Self.seeded)
-        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
-                                  signal: (signal, .afterStdoutLines(2)))
+        let result = try offboard(
+            emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2"],
+            signal: (signal, .afterStdoutLines(2)))
         #expect(result.status == 130)
         let lines = result.jsonLines()
         #expect(lines.count == 20, "every ID is reported")
@@ -144,21 +154,25 @@ import Testing
     @Test func humanOutputCountsTheIDsNotAttempted() throws {
         let emulator = try Emulator(["--seed-users", "30", "--latency", "400"])
         let input = (1...30).map(Self.seeded).joined(separator: "\n") + "\n"
-        let result = try offboard(emulator.baseURL, ["torii", "delete", "--from-file", "-", "--yes", "--concurrency", "2"],
-                                  stdin: input, signal: (SIGINT, .afterStdoutLines(2)))
+        let result = try offboard(
+            emulator.baseURL, ["torii", "delete", "--from-file", "-", "--yes", "--concurrency", "2"],
+            stdin: input, signal: (SIGINT, .afterStdoutLines(2)))
         #expect(result.status == 130)
         let notAttempted = result.stderr.split(separator: "\n").filter { $0.hasSuffix("not attempted: the run was interrupted first") }
         #expect(notAttempted.count == 5)
         let deleted = result.stdout.split(separator: "\n").count
         let more = 30 - deleted - 5
-        #expect(result.stderr.contains("error: \(more) more (lines \(deleted + 6)–30) not attempted: the run was interrupted first — --json or --journal lists every one"))
+        #expect(
+            result.stderr.contains(
+                "error: \(more) more (lines \(deleted + 6)–30) not attempted: the run was interrupted first — --json or --journal lists every one"))
     }
 
     @Test func aSecondCtrlCExitsAtOnce() throws {
         let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
         let ids = (1...4).map(Self.seeded)
-        let result = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "-v"],
-                                  signal: (SIGINT, .afterRequestsSent(2)), twice: true)
+        let result = try offboard(
+            emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "2", "-v"],
+            signal: (SIGINT, .afterRequestsSent(2)), twice: true)
         #expect(result.status == 130)
         #expect(result.jsonLines().isEmpty, "gone before the in-flight deletions answered")
     }
@@ -166,16 +180,18 @@ import Testing
     @Test func aStopAlsoStopsDeletionsScheduledByRate() throws {
         let emulator = try Emulator(["--seed-users", "4"])
         let ids = (1...4).map(Self.seeded)
-        let interrupted = try offboard(emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "0.5", "--concurrency", "4"],
-                                       signal: (SIGINT, .afterStdoutLines(1)))
+        let interrupted = try offboard(
+            emulator.baseURL, ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "0.5", "--concurrency", "4"],
+            signal: (SIGINT, .afterStdoutLines(1)))
         #expect(interrupted.status == 130)
         let lines = interrupted.jsonLines()
         #expect(lines.count == 4)
         #expect(lines.filter { $0["outcome"] as? String == "deleted" }.count == 1)
         #expect(try emulator.toriiDeleteRequests() == 1, "nothing scheduled is sent after Ctrl-C")
 
-        let rejected = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "2"],
-                               environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": emulator.baseURL])
+        let rejected = try run(
+            Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--rate", "2"],
+            environment: ["TORII_SECRET_KEY": "sk_test_wrong", "TORII_BASE_URL": emulator.baseURL])
         #expect(rejected.status == 77)
         #expect(rejected.jsonLines().dropFirst().allSatisfy { ($0["error"] as? [String: Any])?["kind"] as? String == "not_attempted" })
         #expect(try emulator.toriiDeleteRequests() == 2)
@@ -187,8 +203,10 @@ import Testing
         let emulator = try Emulator(["--seed-users", "1", "--latency", "1500"])
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let arguments = ["torii", "delete", Self.seeded(1), "01931a73-8b00-7000-8000-0000000000f1", "--yes", "--json",
-                         "--concurrency", "1", "--journal", journal]
+        let arguments = [
+            "torii", "delete", Self.seeded(1), "01931a73-8b00-7000-8000-0000000000f1", "--yes", "--json",
+            "--concurrency", "1", "--journal", journal,
+        ]
         let killed = try offboard(emulator.baseURL, arguments + ["-v"], signal: (SIGKILL, .afterRequestsSent(1)))
         #expect(killed.status == SIGKILL)
         let resumed = try offboard(emulator.baseURL, arguments)
@@ -203,9 +221,11 @@ import Testing
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
         let ids = (1...100).map(Self.seeded).joined(separator: " ")
-        let script = "\(Binaries.path("offboard")) torii delete \(ids) --yes --json --concurrency 2 --journal \(journal) | head -1; echo \"status ${PIPESTATUS[0]}\" >&2"
-        let result = try run("/bin/bash", ["-c", script],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+        let script =
+            "\(Binaries.path("offboard")) torii delete \(ids) --yes --json --concurrency 2 --journal \(journal) | head -1; echo \"status ${PIPESTATUS[0]}\" >&2"
+        let result = try run(
+            "/bin/bash", ["-c", script],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
         #expect(result.stderr.contains("status 130"))
         let records = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
         let deletedInJournal = records.filter { $0.contains("\"outcome\":\"deleted\"") }.count
@@ -223,8 +243,9 @@ import Testing
         let ids = (1...300).map(Self.seeded).joined(separator: " ")
         for mode in ["--dry-run", "--yes"] {
             let script = "\(Binaries.path("offboard")) torii delete \(ids) \(mode) --json --concurrency 2 \(redirect)"
-            let result = try run("/bin/bash", ["-c", script],
-                                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+            let result = try run(
+                "/bin/bash", ["-c", script],
+                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
             #expect(result.status == 130, "\(mode) \(redirect)")
             let errors = result.stderr.split(separator: "\n")
             #expect(errors == ["error: cannot write to standard output: \(reason) — the run stops; nothing new is sent"], "\(mode) \(redirect)")
@@ -240,9 +261,10 @@ import Testing
         let ids = (1...10).map(Self.seeded).joined(separator: " ")
         // Started at 0, 0.5, 1 s…: the first answer (1.5 s) fails to print while others are in flight.
         let script = "exec \(Binaries.path("offboard")) torii delete \(ids) --yes --rate 2 --concurrency 4 > /dev/full"
-        let result = try run("/bin/bash", ["-c", script],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL],
-                             signal: (SIGINT, SignalMoment { _, stderr in stderr.contains("cannot write to standard output") }))
+        let result = try run(
+            "/bin/bash", ["-c", script],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL],
+            signal: (SIGINT, SignalMoment { _, stderr in stderr.contains("cannot write to standard output") }))
         #expect(result.status == 130)
         #expect(result.stderr.contains("of 10 in"), "the run ended normally, with its summary")
         let deleted = try seededUsers(emulator).values.filter { $0["state"] as? String == "deleted" }.count
@@ -258,7 +280,8 @@ import Testing
         let env = ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL]
         #expect(try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal], environment: env).status == 0)
         // ID 2 is queued, then ID 1's "skipped" line fails to print.
-        let script = "\(Binaries.path("offboard")) torii delete \(Self.seeded(2)) \(Self.seeded(1)) \(Self.seeded(3)) --yes --json --journal \(journal) > /dev/full"
+        let script =
+            "\(Binaries.path("offboard")) torii delete \(Self.seeded(2)) \(Self.seeded(1)) \(Self.seeded(3)) --yes --json --journal \(journal) > /dev/full"
         let result = try run("/bin/bash", ["-c", script], environment: env)
         #expect(result.status == 130)
         #expect(try emulator.toriiDeleteRequests() == 1, "only the first run's request")
@@ -283,8 +306,9 @@ import Testing
         // Torii's test and live environments share a base URL; their journals are not shared.
         let journal = folder + "/journal"
         #expect(try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal], environment: env).status == 0)
-        let live = try run(Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal],
-                           environment: env.merging(["TORII_SECRET_KEY": "sk_live_other"]) { $1 })
+        let live = try run(
+            Binaries.path("offboard"), ["torii", "delete", Self.seeded(1), "--yes", "--journal", journal],
+            environment: env.merging(["TORII_SECRET_KEY": "sk_live_other"]) { $1 })
         #expect(live.status == 64)
         #expect(live.stderr.contains("was written for torii (test), not torii (live)"))
         #expect(try emulator.toriiDeleteRequests() == 1)

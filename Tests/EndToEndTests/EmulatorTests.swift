@@ -15,8 +15,9 @@ import Testing
         let connection = try RawConnection(emulator)
         let body = #"{"email":"admin@acme.example","password":"offboard-demo"}"#
         let (first, second) = (body.prefix(20), body.dropFirst(20))
-        connection.send("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + String(first.utf8.count, radix: 16) + "\r\n\(first)\r\n" + String(second.utf8.count, radix: 16) + "\r\n\(second)\r\n0\r\n\r\n")
+        connection.send(
+            "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(first.utf8.count, radix: 16) + "\r\n\(first)\r\n" + String(second.utf8.count, radix: 16) + "\r\n\(second)\r\n0\r\n\r\n")
         let response = try connection.readResponse()
         #expect(response.status == 200)
         #expect(response.headers("Set-Cookie").contains { $0.hasPrefix("AtmoAuthToken_acmepaymentscorp=") })
@@ -39,7 +40,8 @@ import Testing
         let started = Date()
         let connections = try (1...100).map { i in
             let connection = try RawConnection(emulator)
-            connection.send("DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", i)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
+            connection.send(
+                "DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", i)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
             return connection
         }
         let statuses = try connections.map { try $0.readResponse().status }
@@ -70,7 +72,8 @@ import Testing
 
     @Test func toriiProblemExtrasAreTopLevelMembers() throws {
         let emulator = try Emulator()
-        let response = try RawConnection(emulator).exchange("DELETE /api/server/v1/users/01931a73-8b00-7000-8000-00000000dead HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
+        let response = try RawConnection(emulator).exchange(
+            "DELETE /api/server/v1/users/01931a73-8b00-7000-8000-00000000dead HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
         #expect(response.status == 404)
         #expect(response.header("Content-Type") == "application/problem+json")
         let problem = try response.jsonObject()
@@ -106,8 +109,9 @@ import Testing
         #expect(try connection.exchange("GET /api/server/v1/users/\(upper) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 200)
         #expect(try connection.exchange("DELETE /api/server/v1/users/\(upper) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 204)
         #expect(try emulator.toriiUser(Self.toriiUser)?["state"] as? String == "deleted")
-        #expect(try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 403,
-                "the same user, whatever the case")
+        #expect(
+            try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 403,
+            "the same user, whatever the case")
     }
 
     @Test func toriiGetAnswersTheUserAndADeleteSoftDeletesIt() throws {
@@ -141,8 +145,9 @@ import Testing
         let emulator = try Emulator(["--seed-users", "3"])
         let connection = try RawConnection(emulator)
         func search(_ body: String, query: String = "") throws -> [String: Any] {
-            let response = try connection.exchange("POST /api/server/v1/users/search\(query) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)"
-                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let response = try connection.exchange(
+                "POST /api/server/v1/users/search\(query) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)"
+                    + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
             #expect(response.status == 200)
             return try response.jsonObject()
         }
@@ -166,8 +171,9 @@ import Testing
         #expect(try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n").status == 204)
         #expect(emails(try search(#"{"statuses":["deleted"]}"#)) == ["grace.hopper@acme.example"])
         #expect(emails(try search(#"{"statuses":["active"],"email":"grace"}"#)).isEmpty)
-        #expect(emails(try search(#"{"createdAfter":"2025-01-15T09:05:00Z","createdBefore":"2025-01-15T09:08:00Z"}"#))
-            == ["donald.knuth@acme.example", "margaret.hamilton@acme.example"], "demo users are created a minute apart from 09:00")
+        #expect(
+            emails(try search(#"{"createdAfter":"2025-01-15T09:05:00Z","createdBefore":"2025-01-15T09:08:00Z"}"#))
+                == ["donald.knuth@acme.example", "margaret.hamilton@acme.example"], "demo users are created a minute apart from 09:00")
         #expect(emails(try search("{}")).count == 15, "twelve demo and three seeded users; limit defaults to 20")
     }
 
@@ -183,8 +189,10 @@ import Testing
 
     func akanaLogin(_ connection: RawConnection, email: String = "admin@acme.example") throws -> AkanaSession {
         let body = #"{"email":"\#(email)","password":"offboard-demo"}"#
-        let login = try connection.exchange("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        let session = AkanaSession(auth: login.cookie("AtmoAuthToken_acmepaymentscorp") ?? "", csrfToken: login.cookie("Csrf-Token_acmepaymentscorp") ?? "")
+        let login = try connection.exchange(
+            "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let session = AkanaSession(
+            auth: login.cookie("AtmoAuthToken_acmepaymentscorp") ?? "", csrfToken: login.cookie("Csrf-Token_acmepaymentscorp") ?? "")
         #expect(!session.auth.isEmpty && !session.csrfToken.isEmpty)
         return session
     }
@@ -193,7 +201,8 @@ import Testing
         let emulator = try Emulator()
         let connection = try RawConnection(emulator)
         let session = try akanaLogin(connection)
-        let response = try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\(session.cookies)\r\n")
+        let response = try connection.exchange(
+            "GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\(session.cookies)\r\n")
         #expect(response.status == 200)
         let user = try response.jsonObject()
         #expect(user["UserID"] as? String == Self.akanaUser)
@@ -206,7 +215,10 @@ import Testing
         #expect(try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\n\r\n").status == 401)
         let developer = try akanaLogin(connection, email: "developer@acme.example")
         #expect(try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\n\(developer.cookies)\r\n").status == 403)
-        #expect(try connection.exchange("DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(session.cookies)\(session.csrf)\r\n").status == 200)
+        #expect(
+            try connection.exchange(
+                "DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(session.cookies)\(session.csrf)\r\n"
+            ).status == 200)
         #expect(try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\n\(session.cookies)\r\n").status == 404, "deleted")
     }
 
@@ -223,14 +235,21 @@ import Testing
         let expires = try #require(expiration(session.auth))
         #expect(abs(expires - loggedInAt - 600_000) < 5_000)
 
-        #expect(try connection.exchange("POST /api/login/renewToken HTTP/1.1\r\nHost: x\r\n\(session.cookies)\r\n").status == 401, "the CSRF header is needed")
-        let renewed = try connection.exchange("POST /api/login/renewToken HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\(session.cookies)\(session.csrf)\r\n")
+        #expect(
+            try connection.exchange("POST /api/login/renewToken HTTP/1.1\r\nHost: x\r\n\(session.cookies)\r\n").status == 401,
+            "the CSRF header is needed")
+        let renewed = try connection.exchange(
+            "POST /api/login/renewToken HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\(session.cookies)\(session.csrf)\r\n"
+        )
         #expect(renewed.status == 200)
         var renewedSession = session
         renewedSession.auth = try #require(renewed.cookie("AtmoAuthToken_acmepaymentscorp"))
         #expect(renewedSession.auth != session.auth)
         #expect(try #require(expiration(renewedSession.auth)) >= expires)
-        #expect(try connection.exchange("DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(renewedSession.cookies)\(renewedSession.csrf)\r\n").status == 200)
+        #expect(
+            try connection.exchange(
+                "DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(renewedSession.cookies)\(renewedSession.csrf)\r\n"
+            ).status == 200)
     }
 
     /// getLoginStatus (documented by name only) answers a JSON object, with or without a session.
@@ -248,7 +267,8 @@ import Testing
     @Test func akanaLoginAnswersOnlyTheNextDocumentedPendingTask() throws {
         let emulator = try Emulator()
         let body = #"{"email":"pending@acme.example","password":"offboard-demo"}"#
-        let login = try RawConnection(emulator).exchange("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let login = try RawConnection(emulator).exchange(
+            "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         #expect(login.status == 200)
         #expect(try login.jsonObject()["pendingTasks"] as? [String] == ["change.password"])
         #expect(login.headers("Set-Cookie").isEmpty)
@@ -271,7 +291,8 @@ import Testing
         let emulator = try Emulator(["--error-rate", "1"])
         let connection = try RawConnection(emulator)
         let session = try akanaLogin(connection)
-        let akana = try connection.exchange("DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(session.cookies)\(session.csrf)\r\n")
+        let akana = try connection.exchange(
+            "DELETE /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\(session.cookies)\(session.csrf)\r\n")
         #expect(akana.status == 500)
         #expect(akana.body == "An error occurred processing the call.")
         let torii = try connection.exchange("DELETE /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
@@ -286,9 +307,10 @@ import Testing
         let emulator = try Emulator(["--seed-users", "5", "--rate-limit", "1"])
         let connection = try RawConnection(emulator)
         // Five DELETEs pipelined in one write: they cannot all fall in different seconds.
-        connection.send((1...5).map {
-            "DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", $0)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n"
-        }.joined())
+        connection.send(
+            (1...5).map {
+                "DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", $0)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n"
+            }.joined())
         let answers = try (1...5).map { _ in try connection.readResponse() }
         #expect(answers.contains { $0.status == 204 } && answers.contains { $0.status == 429 })
         for answer in answers {

@@ -53,8 +53,10 @@ struct SignalMoment {
 /// Runs a command to its end with the given environment only (plus PATH and a HOME), stdin from a string.
 /// With `signal`, that signal is sent at the given moment; `twice` sends it again once the
 /// process has taken the first.
-func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-         signal: (Int32, SignalMoment)? = nil, twice: Bool = false) throws -> RunResult {
+func run(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+    signal: (Int32, SignalMoment)? = nil, twice: Bool = false
+) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -81,8 +83,9 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     try process.run()
     if let (number, moment) = signal {
         let reached = waitUntil(seconds: 30) {
-            moment.reached((try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                           (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+            moment.reached(
+                (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         }
         if !reached { Issue.record("the run never got far enough to be signalled (waited 30 s)") }
         // Foundation reaps the child on its own thread: once it has, its PID is no longer ours.
@@ -94,9 +97,10 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         }
     }
     process.waitUntilExit()
-    return RunResult(stdout: try String(contentsOf: outURL, encoding: .utf8),
-                     stderr: try String(contentsOf: errURL, encoding: .utf8),
-                     status: process.terminationStatus)
+    return RunResult(
+        stdout: try String(contentsOf: outURL, encoding: .utf8),
+        stderr: try String(contentsOf: errURL, encoding: .utf8),
+        status: process.terminationStatus)
 }
 
 /// One emulator per test, so tests never see each other's state.

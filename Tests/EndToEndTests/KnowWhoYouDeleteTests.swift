@@ -28,7 +28,8 @@ import Testing
     func methodsSent(_ result: RunResult) -> [String] {
         result.stderr.split(separator: "\n").compactMap { line in
             guard line.hasPrefix("> "), let method = line.dropFirst(2).split(separator: " ").first,
-                  ["GET", "POST", "DELETE"].contains(method) else { return nil }
+                ["GET", "POST", "DELETE"].contains(method)
+            else { return nil }
             return String(method)
         }
     }
@@ -39,10 +40,11 @@ import Testing
         let result = try offboard(["torii", "show", Self.ada, Self.grace])
         #expect(result.status == 0)
         // As each answer comes, like delete's results.
-        #expect(Set(result.stdout.split(separator: "\n")) == [
-            "\(Self.ada)  Ada Lovelace  ada.lovelace@acme.example  active",
-            "\(Self.grace)  Grace Hopper  grace.hopper@acme.example  active",
-        ])
+        #expect(
+            Set(result.stdout.split(separator: "\n")) == [
+                "\(Self.ada)  Ada Lovelace  ada.lovelace@acme.example  active",
+                "\(Self.grace)  Grace Hopper  grace.hopper@acme.example  active",
+            ])
         #expect(result.stderr.hasPrefix("2 found of 2 in "))
         #expect(try emulator.toriiDeleteRequests() == 0, "read-only")
     }
@@ -115,7 +117,10 @@ import Testing
     @Test func anAddressSeveralUsersShareStopsTheRunBeforeAnyDeletion() throws {
         let result = try offboard(["torii", "delete", "--by", "email", "grace.hopper@acme.example", "hedy.lamarr@acme.example", "--yes"])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("hedy.lamarr@acme.example: 2 users have this email address: 01931a73-8b00-7000-8000-00000000000a (Hedy Lamarr, active); 01931a73-8b00-7000-8000-00000000000b (Hedy Lamarr, active)"))
+        #expect(
+            result.stderr.contains(
+                "hedy.lamarr@acme.example: 2 users have this email address: 01931a73-8b00-7000-8000-00000000000a (Hedy Lamarr, active); 01931a73-8b00-7000-8000-00000000000b (Hedy Lamarr, active)"
+            ))
         #expect(result.stderr.contains("nothing deleted"))
         #expect(try emulator.toriiDeleteRequests() == 0)
     }
@@ -211,8 +216,9 @@ import Testing
 
     @Test func aBaseURLWithTheAPIPathIsNotTakenForMissingUsers() throws {
         for extra in [[String](), ["--ignore-not-found"]] {
-            let result = try offboard(["torii", "delete", Self.ada, Self.grace, "--yes", "--concurrency", "1"] + extra,
-                                      env: ["TORII_BASE_URL": emulator.baseURL + "/api/server/v1"])
+            let result = try offboard(
+                ["torii", "delete", Self.ada, Self.grace, "--yes", "--concurrency", "1"] + extra,
+                env: ["TORII_BASE_URL": emulator.baseURL + "/api/server/v1"])
             #expect(result.status == 78)
             #expect(result.stderr.contains("this base URL does not answer like the Torii API"))
             #expect(result.stderr.contains("does it already include /api/server/v1?"))
@@ -230,9 +236,12 @@ import Testing
         // The saved session's tokens, given as variables: a session is saved for one base URL.
         let folder = home + "/offboard"
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first)
-        let session = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(file)"))) as? [String: Any])
-        let tokens = ["AKANA_AUTH_TOKEN": try #require(session["authToken"] as? String),
-                      "AKANA_CSRF_TOKEN": try #require(session["csrfToken"] as? String)]
+        let session = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(file)"))) as? [String: Any])
+        let tokens = [
+            "AKANA_AUTH_TOKEN": try #require(session["authToken"] as? String),
+            "AKANA_CSRF_TOKEN": try #require(session["csrfToken"] as? String),
+        ]
         let user = "cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp"
         let wrong = try offboard(["akana", "delete", user, "--yes", "--base-url", emulator.baseURL + "/api"], env: tokens)
         #expect(wrong.status == 78)

@@ -7,8 +7,9 @@ import Testing
     static let user = "01931a73-8b00-7000-8000-000000000001"
 
     func delete(_ server: String, _ extra: [String] = [], key: String = "sk_test_emulator") throws -> (RunResult, [String: Any]) {
-        let result = try run(Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "--json", "--base-url", server] + extra,
-                             environment: ["TORII_SECRET_KEY": key])
+        let result = try run(
+            Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "--json", "--base-url", server] + extra,
+            environment: ["TORII_SECRET_KEY": key])
         let line = result.jsonLines().first ?? [:]
         return (result, line)
     }
@@ -52,9 +53,13 @@ import Testing
         }
         // The slow ID's retries keep answering 503: it ends last, after the others finished.
         let ids = [slow] + (1...5).map { "01931a73-8b00-7000-8000-00000000000\($0)" }
-        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "1", "--retries", "1",
-                                                                                   "--base-url", server.baseURL],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        let result = try run(
+            Binaries.path("offboard"),
+            ["torii", "delete"] + ids + [
+                "--yes", "--json", "--concurrency", "1", "--retries", "1",
+                "--base-url", server.baseURL,
+            ],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
         let lines = result.jsonLines()
         #expect(lines.count == 6)
         #expect(lines.last?["id"] as? String == slow)
@@ -65,8 +70,9 @@ import Testing
     @Test func theEmulatorsRateLimitIsWaitedOut() throws {
         let emulator = try Emulator(["--seed-users", "20", "--rate-limit", "5"])
         let input = (1...20).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
-        let result = try run(Binaries.path("offboard"), ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "8", "--retries", "10"],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+        let result = try run(
+            Binaries.path("offboard"), ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "8", "--retries", "10"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
         #expect(result.status == 0)
         let lines = result.jsonLines()
         #expect(lines.count == 20)
@@ -94,7 +100,8 @@ import Testing
     /// A 403 after an attempt whose answer was lost may confirm the deletion (Torii answers a
     /// repeated DELETE so) or mean another environment: a look-up of the user settles it.
     @Test func a403AfterALostAnswerIsSettledByALookUp() throws {
-        let deletedUser = ScriptedServer.Reply.http(200, [("Content-Type", "application/json")], body: #"{"status":"deleted","deletedAt":"2026-11-30T10:00:00Z"}"#)
+        let deletedUser = ScriptedServer.Reply.http(
+            200, [("Content-Type", "application/json")], body: #"{"status":"deleted","deletedAt":"2026-11-30T10:00:00Z"}"#)
         let dropped = try ScriptedServer { request, index in
             request.method == "GET" ? deletedUser : index == 0 ? nil : .http(403)
         }
@@ -152,7 +159,9 @@ import Testing
         let (result, line) = try delete("http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))", ["--connect-timeout", "1", "--retries", "0"])
         #expect(result.status == 75)
         #expect(errorKind(line) == "timeout")
-        #expect((line["error"] as? [String: Any])?["hint"] as? String == "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
+        #expect(
+            (line["error"] as? [String: Any])?["hint"] as? String
+                == "the server did not accept a connection in time: check --base-url, or raise --connect-timeout")
     }
 
     @Test func bodiesOverOneMebibyteAreCutOff() throws {
@@ -193,8 +202,10 @@ import Testing
         #expect(malformedLine["problem"] == nil)
         #expect(errorMessage(malformedLine) == "forbidden (HTTP 403)")
 
-        let html = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000002", "--yes", "--base-url", server.baseURL, "--retries", "1"],
-                           environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        let html = try run(
+            Binaries.path("offboard"),
+            ["torii", "delete", "01931a73-8b00-7000-8000-000000000002", "--yes", "--base-url", server.baseURL, "--retries", "1"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
         #expect(html.status == 69)
         #expect(html.stderr.contains("server error (HTTP 502)\n"), "the status named once")
         #expect(!html.stderr.contains("<html>"))
@@ -219,9 +230,10 @@ import Testing
     @Test func withFaultsEveryIDEndsDeletedExactlyOnce() throws {
         let emulator = try Emulator(["--seed-users", "500", "--drop-rate", "0.3", "--fail-rate", "0.2", "--fault-seed", "7"])
         let input = (1...500).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
-        let result = try run(Binaries.path("offboard"),
-                             ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "64", "--retries", "15"],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+        let result = try run(
+            Binaries.path("offboard"),
+            ["torii", "delete", "--from-file", "-", "--yes", "--json", "--concurrency", "64", "--retries", "15"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
         #expect(result.status == 0)
         let lines = result.jsonLines()
         #expect(lines.count == 500)
@@ -240,9 +252,10 @@ import Testing
         let input = (1...60).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
         func outcomes(concurrency: String) throws -> [String: String] {
             let emulator = try Emulator(["--seed-users", "60", "--fail-rate", "0.3", "--fault-seed", "11"])
-            let result = try run(Binaries.path("offboard"),
-                                 ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", concurrency],
-                                 environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
+            let result = try run(
+                Binaries.path("offboard"),
+                ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", concurrency],
+                environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: input)
             return Dictionary(uniqueKeysWithValues: result.jsonLines().map { ($0["id"] as? String ?? "", $0["outcome"] as? String ?? "") })
         }
         let one = try outcomes(concurrency: "1")
@@ -291,8 +304,10 @@ import Testing
     @Test func theEmulatorChecksBothCSRFCopies() throws {
         let emulator = try Emulator()
         let body = #"{"email":"admin@acme.example","password":"offboard-demo"}"#
-        let login = try httpExchange(emulator.baseURL, "POST /api/login HTTP/1.0\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let login = try httpExchange(
+            emulator.baseURL,
+            "POST /api/login HTTP/1.0\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
         let head = String(decoding: login, as: UTF8.self)
         func cookie(_ name: String) -> String {
             head.split(separator: "\r\n").first { $0.hasPrefix("Set-Cookie: \(name)=") }
@@ -301,8 +316,10 @@ import Testing
         let auth = cookie("AtmoAuthToken_acmepaymentscorp"), csrf = cookie("Csrf-Token_acmepaymentscorp")
         #expect(!auth.isEmpty && !csrf.isEmpty)
         func delete(cookies: String) throws -> String {
-            try httpStatus(emulator.baseURL, "DELETE /api/users/cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp HTTP/1.0\r\n"
-                + "Accept: text/plain\r\nCookie: \(cookies)\r\nX-Csrf-Token_acmepaymentscorp: \(csrf)\r\n\r\n")
+            try httpStatus(
+                emulator.baseURL,
+                "DELETE /api/users/cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp HTTP/1.0\r\n"
+                    + "Accept: text/plain\r\nCookie: \(cookies)\r\nX-Csrf-Token_acmepaymentscorp: \(csrf)\r\n\r\n")
         }
         #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth)") == "HTTP/1.1 401")
         #expect(try delete(cookies: "AtmoAuthToken_acmepaymentscorp=\(auth); Csrf-Token_acmepaymentscorp=\(csrf)") == "HTTP/1.1 200")
@@ -328,7 +345,8 @@ import Testing
             for _ in 1...2 {  // a second attempt of each ID draws again
                 for id in order {
                     seen[id, default: []].append(
-                        try httpStatus(emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: Bearer sk_test_emulator\r\n\r\n"))
+                        try httpStatus(
+                            emulator.baseURL, "DELETE /api/server/v1/users/\(id) HTTP/1.0\r\nAuthorization: Bearer sk_test_emulator\r\n\r\n"))
                 }
             }
             return seen
@@ -344,7 +362,9 @@ import Testing
         let input = (1...40).map { String(format: "00000000-0000-4000-8000-%012x", $0) }.joined(separator: "\n")
         let client = Process()
         client.executableURL = URL(fileURLWithPath: Binaries.path("offboard"))
-        client.arguments = ["torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", "8", "--base-url", emulator.baseURL]
+        client.arguments = [
+            "torii", "delete", "--from-file", "-", "--yes", "--json", "--retries", "0", "--concurrency", "8", "--base-url", emulator.baseURL,
+        ]
         client.environment = ["TORII_SECRET_KEY": "sk_test_emulator", "HOME": NSTemporaryDirectory()]
         let stdout = FileManager.default.temporaryDirectory.appendingPathComponent("stop-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
@@ -380,29 +400,33 @@ import Testing
 /// TLS against a loopback server whose certificate is made at test time.
 @Suite struct TLSEndToEndTests {
     static let server = #"""
-    import ssl, sys, http.server
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        def do_DELETE(self):
-            self.send_response(204)
-            self.end_headers()
-        def log_message(self, *args):
-            pass
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(sys.argv[1], sys.argv[2])
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    print(httpd.server_address[1], flush=True)
-    httpd.serve_forever()
-    """#
+        import ssl, sys, http.server
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def do_DELETE(self):
+                self.send_response(204)
+                self.end_headers()
+            def log_message(self, *args):
+                pass
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        print(httpd.server_address[1], flush=True)
+        httpd.serve_forever()
+        """#
 
     /// A folder with a self-signed certificate for 127.0.0.1 (`cert.pem`, `key.pem`) made by openssl.
     static func certificateFolder() throws -> (folder: String, cert: String, key: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cert = folder + "/cert.pem", key = folder + "/key.pem"
-        let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-                                                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        let made = try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
         try #require(made.status == 0, "openssl: \(made.stderr)")
         return (folder, cert, key)
     }
@@ -454,9 +478,13 @@ import Testing
         try h2.run()
         defer { kill(h2.processIdentifier, SIGKILL); h2.waitUntilExit() }
         try waitUntilListening(port: h2Port)
-        let traced = try run(Binaries.path("offboard"), ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes", "-v",
-                                                         "--retries", "0", "--timeout", "2", "--base-url", "https://127.0.0.1:\(h2Port)", "--cacert", cert],
-                             environment: ["TORII_SECRET_KEY": "sk_test_H2SECRET42"])
+        let traced = try run(
+            Binaries.path("offboard"),
+            [
+                "torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes", "-v",
+                "--retries", "0", "--timeout", "2", "--base-url", "https://127.0.0.1:\(h2Port)", "--cacert", cert,
+            ],
+            environment: ["TORII_SECRET_KEY": "sk_test_H2SECRET42"])
         #expect(traced.stderr.contains("using HTTP/2"))
         #expect(traced.stderr.contains("[authorization: Bearer sk_test_…(redacted)]"))
         #expect(!traced.stderr.contains("H2SECRET42"))
@@ -467,18 +495,24 @@ import Testing
         #expect(notPEM.status == 78)
         #expect(notPEM.stderr.contains("holds no PEM certificate"))
         #expect(notPEM.stdout == "")
-        _ = FileManager.default.createFile(atPath: folder + "/key.pem",
-                                           contents: Data("-----BEGIN PRIVATE KEY-----\nx\n-----END CERTIFICATE-----\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: folder + "/key.pem",
+            contents: Data("-----BEGIN PRIVATE KEY-----\nx\n-----END CERTIFICATE-----\n".utf8))
         let keyOnly = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/key.pem"], environment: env)
         #expect(keyOnly.status == 78)
         #expect(keyOnly.stderr.contains("holds no PEM certificate"))
         // PEM armour (here OpenSSL's TRUSTED variant) around garbage: only libcurl can tell.
-        _ = FileManager.default.createFile(atPath: folder + "/broken.pem",
-                                           contents: Data("-----BEGIN TRUSTED CERTIFICATE-----\ngarbage\n-----END TRUSTED CERTIFICATE-----\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: folder + "/broken.pem",
+            contents: Data("-----BEGIN TRUSTED CERTIFICATE-----\ngarbage\n-----END TRUSTED CERTIFICATE-----\n".utf8))
         // It would fail every ID alike, so the rest of the batch is not attempted.
-        let malformed = try run(Binaries.path("offboard"), arguments + ["--cacert", folder + "/broken.pem", "--concurrency", "1",
-                                                                         "01931a73-8b00-7000-8000-000000000002", "01931a73-8b00-7000-8000-000000000003"],
-                                environment: env)
+        let malformed = try run(
+            Binaries.path("offboard"),
+            arguments + [
+                "--cacert", folder + "/broken.pem", "--concurrency", "1",
+                "01931a73-8b00-7000-8000-000000000002", "01931a73-8b00-7000-8000-000000000003",
+            ],
+            environment: env)
         #expect(malformed.status == 78)
         let kinds = malformed.jsonLines().map { ($0["error"] as? [String: Any])?["kind"] as? String }
         #expect(kinds == ["configuration", "not_attempted", "not_attempted"])
@@ -491,31 +525,31 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let port = try closedPort()
         let config = """
-        daemon off;
-        master_process off;
-        worker_processes 1;
-        pid \(folder)/nginx.pid;
-        error_log \(folder)/error.log warn;
-        events { worker_connections 64; }
-        http {
-            log_format connections '$connection $server_protocol $request_method $status';
-            access_log \(folder)/access.log connections;
-            client_body_temp_path \(folder)/body;
-            proxy_temp_path \(folder)/proxy;
-            fastcgi_temp_path \(folder)/fastcgi;
-            uwsgi_temp_path \(folder)/uwsgi;
-            scgi_temp_path \(folder)/scgi;
-            server {
-                listen 127.0.0.1:\(port) ssl http2;
-                ssl_certificate \(cert);
-                ssl_certificate_key \(key);
-                location /api/server/v1/users/ {
-                    if ($request_method = DELETE) { return 204; }
-                    return 405;
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            pid \(folder)/nginx.pid;
+            error_log \(folder)/error.log warn;
+            events { worker_connections 64; }
+            http {
+                log_format connections '$connection $server_protocol $request_method $status';
+                access_log \(folder)/access.log connections;
+                client_body_temp_path \(folder)/body;
+                proxy_temp_path \(folder)/proxy;
+                fastcgi_temp_path \(folder)/fastcgi;
+                uwsgi_temp_path \(folder)/uwsgi;
+                scgi_temp_path \(folder)/scgi;
+                server {
+                    listen 127.0.0.1:\(port) ssl http2;
+                    ssl_certificate \(cert);
+                    ssl_certificate_key \(key);
+                    location /api/server/v1/users/ {
+                        if ($request_method = DELETE) { return 204; }
+                        return 405;
+                    }
                 }
             }
-        }
-        """
+            """
         try config.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         let nginx = Process()
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
@@ -527,9 +561,13 @@ import Testing
         try waitUntilListening(port: port)
 
         let ids = (1...20).map { String(format: "00000000-0000-4000-8000-%012x", $0) }
-        let result = try run(Binaries.path("offboard"), ["torii", "delete"] + ids + ["--yes", "--json", "--concurrency", "8",
-                                                                                    "--base-url", "https://127.0.0.1:\(port)", "--cacert", cert],
-                             environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        let result = try run(
+            Binaries.path("offboard"),
+            ["torii", "delete"] + ids + [
+                "--yes", "--json", "--concurrency", "8",
+                "--base-url", "https://127.0.0.1:\(port)", "--cacert", cert,
+            ],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.jsonLines().count == 20)
         #expect(result.jsonLines().allSatisfy { $0["outcome"] as? String == "deleted" })

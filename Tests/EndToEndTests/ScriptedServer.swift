@@ -91,7 +91,9 @@ final class ScriptedServer: @unchecked Sendable {
                 buffer.append(contentsOf: chunk[0..<count])
             }
             buffer.removeSubrange(..<(end.upperBound + bodyLength))
-            let index = lock.withLock { recorded.append(request); return recorded.count - 1 }
+            let index = lock.withLock {
+                recorded.append(request); return recorded.count - 1
+            }
             guard let reply = answer(request, index) else { return }
             for (delay, data) in reply.chunks {
                 if delay > 0 { Thread.sleep(forTimeInterval: delay) }

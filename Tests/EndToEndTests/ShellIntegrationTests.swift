@@ -37,15 +37,15 @@ import Testing
     /// programmable completion does (the cursor at the end of the last word), calls the
     /// function the script registered for `offboard`, and prints COMPREPLY one per line.
     static let completeScript = #"""
-    set -u
-    source "$1"; shift
-    spec=$(complete -p offboard) || { echo "completions/offboard.bash registers no completion for offboard" >&2; exit 3; }
-    function=${spec##* -F }; function=${function%% *}
-    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-    COMPREPLY=()
-    "$function" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    (( ${#COMPREPLY[@]} == 0 )) || printf '%s\n' "${COMPREPLY[@]}"
-    """#
+        set -u
+        source "$1"; shift
+        spec=$(complete -p offboard) || { echo "completions/offboard.bash registers no completion for offboard" >&2; exit 3; }
+        function=${spec##* -F }; function=${function%% *}
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+        COMPREPLY=()
+        "$function" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        (( ${#COMPREPLY[@]} == 0 )) || printf '%s\n' "${COMPREPLY[@]}"
+        """#
 
     /// The completions bash offers for the last word of `words` (empty string: the cursor
     /// after a space).
@@ -110,12 +110,14 @@ import Testing
                 let kind = argument["completionKind"] as? [String: Any]
                 for name in names {
                     if let fileKind = kind?["file"] as? [String: Any], (fileKind["extensions"] as? [String] ?? []).isEmpty {
-                        #expect(try complete(path + [name, folder.appendingPathComponent("inp").path]) == [file],
-                                "\(path.joined(separator: " ")) \(name) completes file names")
+                        #expect(
+                            try complete(path + [name, folder.appendingPathComponent("inp").path]) == [file],
+                            "\(path.joined(separator: " ")) \(name) completes file names")
                         checked += 1
                     } else if let list = kind?["list"] as? [String: Any], let values = list["values"] as? [String] {
-                        #expect(try complete(path + [name, ""]).sorted() == values.sorted(),
-                                "\(path.joined(separator: " ")) \(name) completes its values")
+                        #expect(
+                            try complete(path + [name, ""]).sorted() == values.sorted(),
+                            "\(path.joined(separator: " ")) \(name) completes its values")
                         checked += 1
                     }
                 }
@@ -135,22 +137,26 @@ import Testing
         let generated = try run(Binaries.path("offboard"), ["--generate-completion-script", shell])
         #expect(generated.status == 0, "\(generated.stderr)")
         let checkedIn = try? String(contentsOfFile: Self.path(file), encoding: .utf8)
-        #expect(checkedIn == generated.stdout,
-                "\(file) differs from `offboard --generate-completion-script \(shell)` — \(Self.staleHint)")
+        #expect(
+            checkedIn == generated.stdout,
+            "\(file) differs from `offboard --generate-completion-script \(shell)` — \(Self.staleHint)")
     }
 
     @Test(.enabled(if: ShellIntegrationTests.onPath("python3") != nil, "scripts/generate-docs needs python3"))
     func checkedInManPageMatchesTheParser() throws {
         // The built binary from this test run; --check regenerates in memory and compares.
-        let result = try run(Self.path("scripts/generate-docs"), ["--check"],
-                             environment: ["OFFBOARD_BIN": Binaries.path("offboard")])
+        let result = try run(
+            Self.path("scripts/generate-docs"), ["--check"],
+            environment: ["OFFBOARD_BIN": Binaries.path("offboard")])
         #expect(result.status == 0, "\(result.stderr)")
     }
 
     // MARK: man page
 
-    @Test(.enabled(if: ShellIntegrationTests.manLinter != nil,
-                   "neither mandoc nor groff is installed: apt-get install mandoc to lint man/offboard.1"))
+    @Test(
+        .enabled(
+            if: ShellIntegrationTests.manLinter != nil,
+            "neither mandoc nor groff is installed: apt-get install mandoc to lint man/offboard.1"))
     func manPageLintsClean() throws {
         let linter = try #require(Self.manLinter)
         let result = try run(linter.executable, linter.arguments + [Self.path("man/offboard.1")])
@@ -160,12 +166,16 @@ import Testing
 
     @Test func manPageHasTheHandWrittenSections() throws {
         let page = try String(contentsOfFile: Self.path("man/offboard.1"), encoding: .utf8)
-        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES",
-                        "SECURITY CONSIDERATIONS"] {
+        for section in [
+            "NAME", "SYNOPSIS", "DESCRIPTION", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES",
+            "SECURITY CONSIDERATIONS",
+        ] {
             #expect(page.contains("\n.Sh \(section)\n"), "man/offboard.1 lacks \(section)")
         }
-        for variable in ["TORII_SECRET_KEY", "TORII_BASE_URL", "AKANA_BASE_URL", "AKANA_AUTH_TOKEN",
-                         "AKANA_CSRF_TOKEN", "AKANA_FED_MEMBER", "NO_COLOR", "XDG_STATE_HOME"] {
+        for variable in [
+            "TORII_SECRET_KEY", "TORII_BASE_URL", "AKANA_BASE_URL", "AKANA_AUTH_TOKEN",
+            "AKANA_CSRF_TOKEN", "AKANA_FED_MEMBER", "NO_COLOR", "XDG_STATE_HOME",
+        ] {
             #expect(page.contains(".It Ev \(variable)\n"), "ENVIRONMENT lacks \(variable)")
         }
         for status in [0, 1, 64, 65, 69, 75, 77, 78, 130] {
@@ -176,8 +186,10 @@ import Testing
     // MARK: make install
 
     /// A release build with the Swift runtime linked statically: minutes, so only when asked.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["OFFBOARD_TEST_INSTALL"] == "1",
-                   "slow (release build): set OFFBOARD_TEST_INSTALL=1 to run it"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment["OFFBOARD_TEST_INSTALL"] == "1",
+            "slow (release build): set OFFBOARD_TEST_INSTALL=1 to run it"))
     func makeInstallAndUninstall() throws {
         let destination = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: destination) }
@@ -186,10 +198,12 @@ import Testing
 
         let install = try run(make, ["-C", Self.root.path, "install"] + variables)
         try #require(install.status == 0, "make install failed:\n\(install.stdout)\n\(install.stderr)")
-        let files = ["bin/offboard", "bin/offboard-emulator", "share/man/man1/offboard.1",
-                     "share/bash-completion/completions/offboard", "share/zsh/site-functions/_offboard",
-                     "share/fish/vendor_completions.d/offboard.fish"]
-            .map { destination.appendingPathComponent("usr/\($0)").path }
+        let files = [
+            "bin/offboard", "bin/offboard-emulator", "share/man/man1/offboard.1",
+            "share/bash-completion/completions/offboard", "share/zsh/site-functions/_offboard",
+            "share/fish/vendor_completions.d/offboard.fish",
+        ]
+        .map { destination.appendingPathComponent("usr/\($0)").path }
         for file in files {
             #expect(FileManager.default.fileExists(atPath: file), "make install did not install \(file)")
         }
@@ -208,8 +222,9 @@ import Testing
         }
         // libcurl is opened at run time: a real delete proves the installed binary finds it.
         let emulator = try Emulator()
-        let deleted = try run(installed, ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
-                              environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
+        let deleted = try run(
+            installed, ["torii", "delete", "01931a73-8b00-7000-8000-000000000001", "--yes"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(deleted.stdout == "deleted 01931a73-8b00-7000-8000-000000000001\n")
 

@@ -204,7 +204,10 @@ import Testing
         ([], ["TORII_BASE_URL": ""], 78, "TORII_BASE_URL is set but empty — unset it, or give it a value"),
         ([], ["TORII_BASE_URL": "ftp://example.com"], 78, "TORII_BASE_URL \"ftp://example.com\" is not a usable base URL"),
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
-        ([], ["TORII_SECRET_KEY": "pk_test_publishable"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (this is a publishable key)"),
+        (
+            [], ["TORII_SECRET_KEY": "pk_test_publishable"], 78,
+            "the Torii secret key must start with sk_test_ or sk_live_ (this is a publishable key)"
+        ),
         ([], ["TORII_SECRET_KEY": "hunter2hunter2"], 78, "the Torii secret key must start with sk_test_ or sk_live_ (it has neither prefix)"),
         (["--concurrency", "0"], [:], 64, "--concurrency must be from 1 to 64"),
         (["--concurrency", "-1"], [:], 64, "--concurrency must be from 1 to 64 (got -1)"),
@@ -240,8 +243,9 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
         _ = FileManager.default.createFile(atPath: path, contents: Data("sk_test_emulator\n".utf8), attributes: [.posixPermissions: 0o644])
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try offboard(["torii", "delete", Self.demoUser, "--yes", "--secret-key-file", path],
-                                  env: ["TORII_SECRET_KEY": "sk_test_wrong"])
+        let result = try offboard(
+            ["torii", "delete", Self.demoUser, "--yes", "--secret-key-file", path],
+            env: ["TORII_SECRET_KEY": "sk_test_wrong"])
         #expect(result.status == 0, "the file wins over the environment")
         #expect(result.stderr.contains("warning: --secret-key-file \(path) can be read by other users (mode 644) — run chmod 600 \(path)"))
     }

@@ -2,12 +2,14 @@ import Foundation
 import HTTPCore
 import OffboardCore
 import Testing
+
 @testable import Akana
 
 @Suite struct CookieTests {
     @Test func readsNameAndValueAndIgnoresAttributes() {
-        #expect(SetCookie(header: "AtmoAuthToken_acme=TokenID%3Dabc%2CexpirationTime%3D1; Path=/; HttpOnly; Secure")
-            == SetCookie(name: "AtmoAuthToken_acme", value: "TokenID%3Dabc%2CexpirationTime%3D1"))
+        #expect(
+            SetCookie(header: "AtmoAuthToken_acme=TokenID%3Dabc%2CexpirationTime%3D1; Path=/; HttpOnly; Secure")
+                == SetCookie(name: "AtmoAuthToken_acme", value: "TokenID%3Dabc%2CexpirationTime%3D1"))
         #expect(SetCookie(header: "  Csrf-Token_acme = v ") == SetCookie(name: "Csrf-Token_acme", value: "v"))
     }
 
@@ -23,14 +25,17 @@ import Testing
     }
 
     @Test func loginReadsSeveralCookiesAndTheTenantFromTheName() throws {
-        let response = HTTPResponse(status: 200, headers: [
-            HTTPHeader("Content-Type", "application/json"),
-            HTTPHeader("Set-Cookie", "JSESSIONID=1; Path=/"),
-            HTTPHeader("Set-Cookie", "AtmoAuthToken_acmepaymentscorp=TokenID%3Da; Path=/; HttpOnly"),
-            HTTPHeader("set-cookie", "Csrf-Token_acmepaymentscorp=TokenID%3Db; Path=/"),
-        ], body: Array(#"{"loginStatus":true,"pendingTasks":[]}"#.utf8))
-        #expect(try AkanaLogin.credentials(from: response)
-            == AkanaCredentials(tenant: "acmepaymentscorp", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
+        let response = HTTPResponse(
+            status: 200,
+            headers: [
+                HTTPHeader("Content-Type", "application/json"),
+                HTTPHeader("Set-Cookie", "JSESSIONID=1; Path=/"),
+                HTTPHeader("Set-Cookie", "AtmoAuthToken_acmepaymentscorp=TokenID%3Da; Path=/; HttpOnly"),
+                HTTPHeader("set-cookie", "Csrf-Token_acmepaymentscorp=TokenID%3Db; Path=/"),
+            ], body: Array(#"{"loginStatus":true,"pendingTasks":[]}"#.utf8))
+        #expect(
+            try AkanaLogin.credentials(from: response)
+                == AkanaCredentials(tenant: "acmepaymentscorp", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
     }
 
     @Test func pendingTasksAreNamed() {
@@ -49,8 +54,9 @@ import Testing
 }
 
 @Suite struct AkanaServiceTests {
-    let service = AkanaService(baseURL: "https://dev.acme.com",
-                               credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
+    let service = AkanaService(
+        baseURL: "https://dev.acme.com",
+        credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
     let id = "cb50e0c5-2bc4-4195-8932-0391ad6066bb.acme"
 
     @Test func buildsTheDocumentedRequest() {
@@ -70,8 +76,9 @@ import Testing
     }
 
     func verdict(_ status: Int, _ body: String = "", unknown: Bool = false) -> Verdict {
-        service.verdict(for: HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "text/plain")], body: Array(body.utf8)),
-                        id: id, problem: nil, earlierResultUnknown: unknown)
+        service.verdict(
+            for: HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "text/plain")], body: Array(body.utf8)),
+            id: id, problem: nil, earlierResultUnknown: unknown)
     }
 
     @Test func mapsEveryRowOfTheContractTable() {
@@ -97,8 +104,10 @@ import Testing
         }
         #expect(error.wrongTenant)
         #expect(error.reason == "belongs to tenant other, not acme (the tenant of the first ID)", "names where the tenant came from")
-        for bad in ["cb50e0c5-2bc4-4195-8932-0391ad6066bb", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.", "x.acme",
-                    "cb50e0c5-2bc4-4195-8932-0391ad6066bb.ac/me", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.a.b"] {
+        for bad in [
+            "cb50e0c5-2bc4-4195-8932-0391ad6066bb", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.", "x.acme",
+            "cb50e0c5-2bc4-4195-8932-0391ad6066bb.ac/me", "cb50e0c5-2bc4-4195-8932-0391ad6066bb.a.b",
+        ] {
             guard case .failure(let error) = format.parse(Substring(bad)) else { Issue.record("\(bad) accepted"); continue }
             #expect(!error.wrongTenant, "\(bad)")
         }
@@ -107,8 +116,9 @@ import Testing
 
 @Suite struct SessionStoreTests {
     let store = AkanaSessionStore(directory: NSTemporaryDirectory() + "offboard-store-\(UUID().uuidString)/offboard")
-    let session = AkanaSession(baseURL: "https://dev.acme.com:8443", email: "a@b",
-                               credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: nil), createdAt: "t")
+    let session = AkanaSession(
+        baseURL: "https://dev.acme.com:8443", email: "a@b",
+        credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: nil), createdAt: "t")
 
     @Test func savesWithMode0600AndLoadsBack() throws {
         try store.save(session)

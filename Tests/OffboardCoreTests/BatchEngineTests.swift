@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Torii
+
 @testable import HTTPCore
 @testable import OffboardCore
 
@@ -22,9 +23,11 @@ import Torii
     }
 
     @discardableResult
-    static func run(_ arguments: [String], on transport: FakeTransport, settings: BatchSettings = BatchSettings(),
-                    random: FixedRandom = .highest, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-                    plan: ((Run) -> Void)? = nil) throws -> Run {
+    static func run(
+        _ arguments: [String], on transport: FakeTransport, settings: BatchSettings = BatchSettings(),
+        random: FixedRandom = .highest, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+        plan: ((Run) -> Void)? = nil
+    ) throws -> Run {
         let (ids, _) = try IDReader.read(arguments: arguments, file: nil, format: ToriiIDFormat())
         let run = Run()
         let batch = Batch(service: service, settings: settings, transport: transport, random: { random })
@@ -93,8 +96,9 @@ import Torii
         let transport = FakeTransport { _, _ in .status(503, headers: [HTTPHeader("Retry-After", "120")]) }
         let run = try Self.run([id], on: transport, settings: Self.retrying(3))
         #expect(transport.sent.count == 1)
-        #expect(run.result(id)?.error?.message.hasSuffix(
-            "; not retried: the server asked to wait 120 s (Retry-After), longer than 60 s") == true)
+        #expect(
+            run.result(id)?.error?.message.hasSuffix(
+                "; not retried: the server asked to wait 120 s (Retry-After), longer than 60 s") == true)
     }
 
     @Test func aWaitingRetryFreesItsSlot() throws {
@@ -214,8 +218,10 @@ import Torii
         var steps = ["GET", "DELETE", "GET"]
         var request: HTTPRequest { HTTPRequest(method: steps[0], url: "http://plan.test/\(id)") }
 
-        mutating func read(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
-                           random: inout any RandomNumberGenerator) -> PlanStep {
+        mutating func read(
+            _ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant,
+            random: inout any RandomNumberGenerator
+        ) -> PlanStep {
             steps.removeFirst()
             guard steps.isEmpty else { return .send }
             return .finished(DeletionResult(service: "plan", id: id, line: nil, verdict: Verdict(outcome: .deleted)))
@@ -228,17 +234,20 @@ import Torii
         let transport = FakeTransport { _, _ in .status(200, after: .seconds(1)) }
         let run = Run()
         let limits = SchedulerLimits(concurrency: 1, rate: 0, transfer: TransferOptions(), dryRun: false)
-        let scheduler = BatchScheduler(ids: ids, serviceName: "plan", limits: limits, transport: transport, journal: nil,
-                                       stop: StopRequest(), random: FixedRandom.highest,
-                                       emit: { run.results.append($0) }, done: { run.summary = $0 }) { index, _, _ in
+        let scheduler = BatchScheduler(
+            ids: ids, serviceName: "plan", limits: limits, transport: transport, journal: nil,
+            stop: StopRequest(), random: FixedRandom.highest,
+            emit: { run.results.append($0) }, done: { run.summary = $0 }
+        ) { index, _, _ in
             LookDeleteLook(id: ids.id(at: index))
         }
         transport.execute { scheduler.scheduleFill() }
         transport.runUntilIdle()
-        #expect(transport.sent.map { "\($0.request.method) \($0.id) \($0.at)" } == [
-            "GET \(arguments[0]) 0.0 seconds", "DELETE \(arguments[0]) 1.0 seconds", "GET \(arguments[0]) 2.0 seconds",
-            "GET \(arguments[1]) 3.0 seconds", "DELETE \(arguments[1]) 4.0 seconds", "GET \(arguments[1]) 5.0 seconds",
-        ])
+        #expect(
+            transport.sent.map { "\($0.request.method) \($0.id) \($0.at)" } == [
+                "GET \(arguments[0]) 0.0 seconds", "DELETE \(arguments[0]) 1.0 seconds", "GET \(arguments[0]) 2.0 seconds",
+                "GET \(arguments[1]) 3.0 seconds", "DELETE \(arguments[1]) 4.0 seconds", "GET \(arguments[1]) 5.0 seconds",
+            ])
         #expect(run.results.map(\.outcome) == [.deleted, .deleted])
         #expect(run.summary?.exitStatus == .success)
     }

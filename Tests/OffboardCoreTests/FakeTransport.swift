@@ -9,8 +9,10 @@ final class FakeTransport: Transport, @unchecked Sendable {
         var result: Result<HTTPResponse, TransportError>
         var latency: Duration
 
-        static func status(_ status: Int, headers: [HTTPHeader] = [], requestsSent: Int = 1,
-                           after latency: Duration = .zero) -> Answer {
+        static func status(
+            _ status: Int, headers: [HTTPHeader] = [], requestsSent: Int = 1,
+            after latency: Duration = .zero
+        ) -> Answer {
             Answer(result: .success(HTTPResponse(status: status, headers: headers, requestsSent: requestsSent)), latency: latency)
         }
 

@@ -1,6 +1,7 @@
 import HTTPCore
 import Testing
 import Torii
+
 @testable import OffboardCore
 
 /// The look-ups a DELETE's answer calls for, on the fake transport: an ambiguous 403 settled, a
@@ -52,7 +53,10 @@ import Torii
         #expect(transport.sent.count == 2)
         let first = try #require(run.result(ids[0]))
         #expect(first.error?.kind == .configuration)
-        #expect(first.error?.message.hasPrefix("this base URL does not answer like the Torii API (404 for this user, and HTTP 404 for a request the API always answers) — does it already include /api/server/v1?") == true)
+        #expect(
+            first.error?.message.hasPrefix(
+                "this base URL does not answer like the Torii API (404 for this user, and HTTP 404 for a request the API always answers) — does it already include /api/server/v1?"
+            ) == true)
         #expect(run.results.dropFirst().allSatisfy { $0.error?.kind == .notAttempted })
         #expect(run.summary?.exitStatus == .configuration)
     }
@@ -83,7 +87,9 @@ import Torii
         let transport = FakeTransport { _, _ in .status(204) }
         let run = Engine.Run()
         let batch = Batch(service: Engine.service, settings: BatchSettings(), transport: transport)
-        batch.start(.delete(checked: [0: DeletionResult(service: "torii", id: checked, line: nil, verdict: Verdict(outcome: .alreadyDeleted))]), ids, emit: { run.results.append($0) }, done: { run.summary = $0 })
+        batch.start(
+            .delete(checked: [0: DeletionResult(service: "torii", id: checked, line: nil, verdict: Verdict(outcome: .alreadyDeleted))]), ids,
+            emit: { run.results.append($0) }, done: { run.summary = $0 })
         transport.runUntilIdle()
         #expect(transport.sent.map(\.id) == [open])
         #expect(run.result(checked)?.outcome == .alreadyDeleted)

@@ -23,7 +23,8 @@ import Torii
         while let byte = utf8.next() {
             guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
             guard let high = utf8.next(), let low = utf8.next(),
-                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            else { return nil }
             bytes.append(value)
         }
         return bytes
@@ -32,9 +33,10 @@ import Torii
     @Test func encodingKeepsOnlyUnreservedCharactersAndRoundTrips() async {
         await propertyCheck(count: 500, input: Self.hostileText) { text in
             let encoded = percentEncodePathSegment(text)
-            #expect(encoded.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "-._~%".utf8.contains(byte)
-            })
+            #expect(
+                encoded.utf8.allSatisfy { byte in
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "-._~%".utf8.contains(byte)
+                })
             #expect(Self.percentDecoded(encoded) == Array(text.utf8))
             #expect(encoded != "." && encoded != "..")
         }
@@ -44,8 +46,10 @@ import Torii
         let torii = try ToriiService(baseURL: "https://api.torii.so", secretKey: "sk_test_x")
         let akana = AkanaService(baseURL: "https://dev.acme.com", credentials: AkanaCredentials(tenant: "acme", authToken: "t", csrfToken: nil))
         await propertyCheck(count: 500, input: Self.hostileText) { text in
-            for (url, prefix) in [(torii.deleteRequest(for: text).url, "https://api.torii.so/api/server/v1/users/"),
-                                  (akana.deleteRequest(for: text).url, "https://dev.acme.com/api/users/")] {
+            for (url, prefix) in [
+                (torii.deleteRequest(for: text).url, "https://api.torii.so/api/server/v1/users/"),
+                (akana.deleteRequest(for: text).url, "https://dev.acme.com/api/users/"),
+            ] {
                 #expect(url.hasPrefix(prefix))
                 let segment = url.dropFirst(prefix.count)
                 #expect(!segment.contains("/") && !segment.contains("?") && !segment.contains("#"))
@@ -68,10 +72,12 @@ import Torii
     }
 
     @Test func aValidUUIDWithAnyInjectionIsRefused() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...(Self.injections.count - 1)), Gen.int(in: 0...36), Self.hostileText) { which, position, noise in
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(Self.injections.count - 1)), Gen.int(in: 0...36), Self.hostileText) {
+            which, position, noise in
             var text = Self.validUUID
-            text.insert(contentsOf: Self.injections[which] + noise,
-                        at: text.index(text.startIndex, offsetBy: position))
+            text.insert(
+                contentsOf: Self.injections[which] + noise,
+                at: text.index(text.startIndex, offsetBy: position))
             #expect((try? ToriiIDFormat().parse(text[...]).get()) == nil, "\(text.debugDescription)")
             var akana = AkanaIDFormat(tenant: nil, source: "test")
             // Every injection holds a character no tenant has, so the Akana form is refused too.

@@ -1,16 +1,18 @@
+import Akana
 import Foundation
 import Testing
-import Akana
 import Torii
-@testable import OffboardCore
+
 @testable import HTTPCore
+@testable import OffboardCore
 
 @Suite struct IDInputTests {
     @Test func deduplicatesAndWarns() throws {
-        let (ids, warnings) = try IDReader.read(arguments: [
-            "01931a73-8b00-7000-8000-000000000001", "01931A73-8B00-7000-8000-000000000001",
-            "01931a73-8b00-7000-8000-000000000002",
-        ], file: nil, format: ToriiIDFormat())
+        let (ids, warnings) = try IDReader.read(
+            arguments: [
+                "01931a73-8b00-7000-8000-000000000001", "01931A73-8B00-7000-8000-000000000001",
+                "01931a73-8b00-7000-8000-000000000002",
+            ], file: nil, format: ToriiIDFormat())
         #expect(ids.count == 2)
         #expect(ids.id(at: 1) == "01931a73-8b00-7000-8000-000000000002")
         #expect(warnings.count == 1)
@@ -56,8 +58,9 @@ import Torii
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: OffboardError.self) {
-            try IDReader.read(arguments: ["x", "y", "z", "v", "w", "u", "01931a73-8b00-7000-8000-000000000006", "t"],
-                              file: path, format: ToriiIDFormat())
+            try IDReader.read(
+                arguments: ["x", "y", "z", "v", "w", "u", "01931a73-8b00-7000-8000-000000000006", "t"],
+                file: path, format: ToriiIDFormat())
         }
         #expect(error?.status == .malformedInput)
         #expect(error?.message.contains(#"argument 5: "w""#) == true)
@@ -90,8 +93,10 @@ import Torii
         #expect(try !BaseURL("http://127.evil.example", source: "x").isLoopback)
     }
 
-    @Test(arguments: ["api.torii.so", "ftp://x", "https://", "https://user:pw@x", "https://x?y", "https://x#f",
-                      "https://x:99999", "https://x y", "https://:80"])
+    @Test(arguments: [
+        "api.torii.so", "ftp://x", "https://", "https://user:pw@x", "https://x?y", "https://x#f",
+        "https://x:99999", "https://x y", "https://:80",
+    ])
     func refusesUnusableURLs(text: String) {
         #expect(throws: OffboardError.self) { try BaseURL(text, source: "--base-url") }
     }
@@ -104,8 +109,9 @@ import Torii
 
     @Test func hidesCredentialsButKeepsStructure() {
         #expect(torii.headerValue(name: "Authorization", value: "Bearer sk_test_SECRET") == "Bearer sk_test_…(redacted)")
-        #expect(akana.headerValue(name: "Cookie", value: "A=TokenID%3Dsecret; B=other")
-            == "A=TokenID%3D…(redacted); B=…(redacted)")
+        #expect(
+            akana.headerValue(name: "Cookie", value: "A=TokenID%3Dsecret; B=other")
+                == "A=TokenID%3D…(redacted); B=…(redacted)")
         #expect(torii.headerValue(name: "Set-Cookie", value: "A=secret; Path=/; HttpOnly") == "A=…(redacted); Path=/; HttpOnly")
         #expect(akana.headerValue(name: "X-Csrf-Token_acme", value: "secret") == "…(redacted)")
         #expect(torii.headerValue(name: "Accept", value: "text/plain") == "text/plain")
@@ -114,9 +120,11 @@ import Torii
         #expect(toriiTrace.redacted(headerLine: "authorization: Bearer sk_live_SECRET") == "authorization: Bearer sk_live_…(redacted)")
         // HTTP/2 request headers appear in libcurl's info lines (7.88 and 8.x forms).
         #expect(toriiTrace.redacted(infoLine: "h2h3 [authorization: Bearer sk_test_SECRET]") == "h2h3 [authorization: Bearer sk_test_…(redacted)]")
-        #expect(akanaTrace.redacted(infoLine: "[HTTP/2] [1] [cookie: AtmoAuthToken_a=SECRET] [x-csrf-token_a: SECRET]")
-            == "[HTTP/2] [1] [cookie: AtmoAuthToken_a=…(redacted)] [x-csrf-token_a: …(redacted)]")
-        #expect(toriiTrace.redacted(infoLine: "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)") == "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)")
+        #expect(
+            akanaTrace.redacted(infoLine: "[HTTP/2] [1] [cookie: AtmoAuthToken_a=SECRET] [x-csrf-token_a: SECRET]")
+                == "[HTTP/2] [1] [cookie: AtmoAuthToken_a=…(redacted)] [x-csrf-token_a: …(redacted)]")
+        #expect(
+            toriiTrace.redacted(infoLine: "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)") == "Connected to 127.0.0.1 (127.0.0.1) port 443 (#0)")
     }
 
     @Test func anotherServicesShapesAreHiddenWhole() {

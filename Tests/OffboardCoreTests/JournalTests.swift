@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Torii
+
 @testable import OffboardCore
 
 /// What a journal file left by earlier runs, or by a crash, reads back as.
@@ -66,8 +67,9 @@ import Torii
 
     @Test func areReadDeduplicatedAndMatchedByTheJournal() throws {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let (ids, warnings) = try IDReader.read(arguments: ["00u1abcdEFGHijkl2345", "00u9zyxwVUTSrqpo8765", "00u1abcdEFGHijkl2345"],
-                                                file: nil, format: TwentyCharacterIDFormat())
+        let (ids, warnings) = try IDReader.read(
+            arguments: ["00u1abcdEFGHijkl2345", "00u9zyxwVUTSrqpo8765", "00u1abcdEFGHijkl2345"],
+            file: nil, format: TwentyCharacterIDFormat())
         #expect(ids.count == 2)
         #expect(ids.id(at: 0) == "00u1abcdEFGHijkl2345", "kept as given, case included")
         #expect(warnings == ["1 duplicate ID will be deleted once: 00u1abcdEFGHijkl2345 (argument 3)"])

@@ -1,5 +1,6 @@
 import HTTPCore
 import Testing
+
 @testable import Akana
 @testable import OffboardCore
 @testable import Torii
@@ -7,8 +8,9 @@ import Testing
 /// Look-ups of one user: each service's reading of a GET, and `show`'s plan on the fake transport.
 @Suite struct LookupTests {
     static let torii = try! ToriiService(baseURL: "http://torii.test", secretKey: "sk_test_lookup")
-    static let akana = AkanaService(baseURL: "https://dev.acme.com",
-                                    credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
+    static let akana = AkanaService(
+        baseURL: "https://dev.acme.com",
+        credentials: AkanaCredentials(tenant: "acme", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
     static let toriiID = "01931a73-8b00-7000-8000-000000000001"
     static let akanaID = "cb50e0c5-2bc4-4195-8932-0391ad6066bb.acme"
 
@@ -70,7 +72,8 @@ import Testing
         #expect(request.url == "https://dev.acme.com/api/users/\(Self.akanaID)")
         #expect(request.header("Accept") == "application/json")
         #expect(request.header("Cookie") == "AtmoAuthToken_acme=TokenID%3Da; Csrf-Token_acme=TokenID%3Db")
-        let body = #"{"UserID":"x","UserName":"ada","FirstName":"Ada","LastName":"Lovelace","Email":"ada@acme.com","State":"registered","Disabled":true}"#
+        let body =
+            #"{"UserID":"x","UserName":"ada","FirstName":"Ada","LastName":"Lovelace","Email":"ada@acme.com","State":"registered","Disabled":true}"#
         guard case .found(let user) = Self.akana.lookup(Self.json(200, body), id: Self.akanaID, problem: nil) else {
             Issue.record("not found")
             return
@@ -117,7 +120,8 @@ import Testing
         #expect(first.url == "http://torii.test/api/server/v1/users/search?limit=100")
         #expect(first.body.map { String(decoding: $0, as: UTF8.self) } == #"{"email":"Ada@Example.com"}"#)
         #expect(torii.searchRequest(email: "a@b.c", cursor: "c/2").url.hasSuffix("limit=100&cursor=c%2F2"))
-        let body = #"{"items":[{"id":"u1","email":"ada@example.com","status":"active"},{"id":"u2","email":"ada@example.com.au"}],"nextCursor":"n2","hasMore":true}"#
+        let body =
+            #"{"items":[{"id":"u1","email":"ada@example.com","status":"active"},{"id":"u2","email":"ada@example.com.au"}],"nextCursor":"n2","hasMore":true}"#
         let page = try #require(torii.searchPage(in: LookupTests.json(200, body)))
         #expect(page.users.map(\.id) == ["u1", "u2"])
         #expect(page.nextCursor == "n2")

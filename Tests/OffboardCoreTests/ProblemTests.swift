@@ -1,5 +1,6 @@
 import HTTPCore
 import Testing
+
 @testable import OffboardCore
 @testable import Output
 
@@ -9,7 +10,8 @@ import Testing
     }
 
     @Test func keepsEveryMemberInOrderUnknownOnesIncluded() throws {
-        let body = #"{"type":"https://t/p","title":"Forbidden","status":403,"detail":"d","instance":"/i","properties":{"b":1,"a":[true,null]},"zeta":1.50,"x-trace":"abc"}"#
+        let body =
+            #"{"type":"https://t/p","title":"Forbidden","status":403,"detail":"d","instance":"/i","properties":{"b":1,"a":[true,null]},"zeta":1.50,"x-trace":"abc"}"#
         let problem = try #require(Problem.from(response(body)))
         #expect(problem.members.map(\.0) == ["type", "title", "status", "detail", "instance", "properties", "zeta", "x-trace"])
         #expect(problem.title == "Forbidden")
@@ -37,21 +39,27 @@ import Testing
     }
 
     @Test func rendersFieldByFieldWithPropertiesSpreadOut() throws {
-        let body = #"{"type":"https://t/p","title":"Forbidden","status":403,"detail":"d","instance":"/i","properties":{"environment":"live"},"retryable":false}"#
+        let body =
+            #"{"type":"https://t/p","title":"Forbidden","status":403,"detail":"d","instance":"/i","properties":{"environment":"live"},"retryable":false}"#
         let problem = try #require(Problem.from(response(body)))
-        #expect(HumanRenderer.fields(of: problem) == [
-            "title: Forbidden", "status: 403", "detail: d", "type: https://t/p", "instance: /i",
-            "properties.environment: live", "retryable: false",
-        ])
+        #expect(
+            HumanRenderer.fields(of: problem) == [
+                "title: Forbidden", "status: 403", "detail: d", "type: https://t/p", "instance: /i",
+                "properties.environment: live", "retryable: false",
+            ])
     }
 
     /// Torii's SDKs read `code` and `supportId` as top-level members; its OpenAPI document nests
     /// extras in `properties`. Either way every member is kept and shown.
     @Test(arguments: [
-        (#"{"title":"Forbidden","status":403,"code":"forbidden","supportId":"sup_1","requestId":"req_1"}"#,
-         ["code: forbidden", "supportId: sup_1", "requestId: req_1"]),
-        (#"{"title":"Forbidden","status":403,"properties":{"code":"forbidden","supportId":"sup_1","requestId":"req_1"}}"#,
-         ["properties.code: forbidden", "properties.supportId: sup_1", "properties.requestId: req_1"]),
+        (
+            #"{"title":"Forbidden","status":403,"code":"forbidden","supportId":"sup_1","requestId":"req_1"}"#,
+            ["code: forbidden", "supportId: sup_1", "requestId: req_1"]
+        ),
+        (
+            #"{"title":"Forbidden","status":403,"properties":{"code":"forbidden","supportId":"sup_1","requestId":"req_1"}}"#,
+            ["properties.code: forbidden", "properties.supportId: sup_1", "properties.requestId: req_1"]
+        ),
     ])
     func extrasAreKeptAndShownAtAnyLevel(body: String, extras: [String]) throws {
         let problem = try #require(Problem.from(response(body)))

@@ -1,6 +1,7 @@
 import HTTPCore
 import OffboardCore
 import Testing
+
 @testable import Torii
 
 @Suite struct ToriiRequestTests {
@@ -35,9 +36,11 @@ import Testing
         let format = ToriiIDFormat()
         let parsed = try format.parse("01931A73-8B00-7000-8000-00000000000F").get()
         #expect(parsed.description == "01931a73-8b00-7000-8000-00000000000f")
-        for bad in ["", "01931a73-8b00-7000-8000-00000000000", "01931a73-8b00-7000-8000-00000000000g",
-                    "{01931a73-8b00-7000-8000-000000000000}", "01931a738b0070008000000000000000",
-                    "01931a73-8b00-7000-8000-000000000000\n", "../../etc/passwd"] {
+        for bad in [
+            "", "01931a73-8b00-7000-8000-00000000000", "01931a73-8b00-7000-8000-00000000000g",
+            "{01931a73-8b00-7000-8000-000000000000}", "01931a738b0070008000000000000000",
+            "01931a73-8b00-7000-8000-000000000000\n", "../../etc/passwd",
+        ] {
             #expect(throws: IDFormatError.self, "\(bad)") { try format.parse(Substring(bad)).get() }
         }
     }
@@ -58,7 +61,8 @@ import Testing
         #expect(service.isAmbiguous(HTTPResponse(status: 403), earlierResultUnknown: true))
         #expect(!service.isAmbiguous(HTTPResponse(status: 403), earlierResultUnknown: false))
         #expect(!service.isAmbiguous(HTTPResponse(status: 404), earlierResultUnknown: true))
-        let forbidden = verdict(403, body: #"{"title":"Forbidden","detail":"User belongs to a different environment."}"#, type: "application/problem+json")
+        let forbidden = verdict(
+            403, body: #"{"title":"Forbidden","detail":"User belongs to a different environment."}"#, type: "application/problem+json")
         #expect(forbidden.outcome == .failed)
         #expect(forbidden.error?.kind == .forbidden)
         #expect(forbidden.error?.message == "User belongs to a different environment.")
@@ -73,8 +77,9 @@ import Testing
         #expect(verdict(429).error?.kind == .rateLimited)
         #expect(verdict(503).error?.kind == .serverError)
         #expect(verdict(200, body: "<html>", type: "text/html").error?.kind == .unexpectedResponse)
-        let redirect = service.verdict(for: HTTPResponse(status: 302, headers: [HTTPHeader("Location", "https://evil.example/x")]),
-                                       id: id, problem: nil, earlierResultUnknown: false)
+        let redirect = service.verdict(
+            for: HTTPResponse(status: 302, headers: [HTTPHeader("Location", "https://evil.example/x")]),
+            id: id, problem: nil, earlierResultUnknown: false)
         #expect(redirect.error?.kind == .unexpectedResponse)
         #expect(redirect.error?.message.contains("https://evil.example/x") == true)
         #expect(verdict(418).error?.kind == .unexpectedResponse)
