@@ -19,11 +19,14 @@ final class HTTPServer {
     private let emulator: Emulator
     private let logRequests: Bool
     private(set) var port = 0
+    /// Signalled by SIGINT or SIGTERM.
+    private let signalled = DispatchSemaphore(value: 0)
+    private let stopSources: [DispatchSourceSignal]
 
     init(emulator: Emulator, logRequests: Bool) {
         self.emulator = emulator
         self.logRequests = logRequests
-        Self.takeStopSignals()
+        stopSources = Self.takeStopSignals(signalling: signalled)
         group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     }
 
@@ -59,14 +62,9 @@ final class HTTPServer {
     /// Serves until SIGINT or SIGTERM, then waits for the answers in flight, at most
     /// `graceSeconds` (a client that never finishes its request cannot hold the stop forever).
     func serveUntilStopped(graceSeconds: Int) throws {
-        let signalled = DispatchSemaphore(value: 0), quiesced = DispatchSemaphore(value: 0)
-        let sources = Self.stopSignals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in sources {
-            source.setEventHandler { signalled.signal() }
-            source.resume()
-        }
+        let quiesced = DispatchSemaphore(value: 0)
         signalled.wait()
-        sources.forEach { $0.cancel() }
+        stopSources.forEach { $0.cancel() }
         let shutdowns = quiescers.map { quiescer in
             let promise = group.next().makePromise(of: Void.self)
             quiescer.initiateShutdown(promise: promise)
@@ -81,17 +79,24 @@ final class HTTPServer {
 
     private static let stopSignals = [SIGINT, SIGTERM]
 
-    /// Hands SIGINT and SIGTERM to dispatch sources instead of their default action. A parent may
-    /// start us with them blocked (test runners spawning from a thread that blocks them): they are
-    /// unblocked before NIO starts its threads, which inherit the mask.
-    private static func takeStopSignals() {
+    /// Hands SIGINT and SIGTERM to dispatch sources instead of their default action, before the
+    /// `listening on` line: a client may stop us as soon as it has read it, and a signal that
+    /// came between ignoring it and the source's start would be lost (the stop would never come).
+    /// A parent may start us with them blocked (test runners spawning from a thread that blocks
+    /// them): they are unblocked before NIO starts its threads, which inherit the mask.
+    private static func takeStopSignals(signalling semaphore: DispatchSemaphore) -> [DispatchSourceSignal] {
         var set = sigset_t()
         sigemptyset(&set)
-        for stopSignal in stopSignals {
+        let sources = stopSignals.map { stopSignal in
             sigaddset(&set, stopSignal)
             signal(stopSignal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: stopSignal, queue: .global())
+            source.setEventHandler { semaphore.signal() }
+            source.resume()
+            return source
         }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        return sources
     }
 
     /// IPv4 first, so "localhost" always answers on 127.0.0.1; an address listed twice (a hosts

@@ -58,6 +58,17 @@ import Testing
         #expect(try connection.readResponse().status == 400)
     }
 
+    /// A client may stop the emulator as soon as it has read the `listening on` line: the stop is
+    /// never lost (a signal that came before the signal handling started once was).
+    @Test func aStopRightAfterTheListeningLineIsNeverLost() throws {
+        for _ in 1...20 {
+            let emulator = try Emulator()
+            emulator.process.terminate()
+            #expect(waitUntil(seconds: 5) { !emulator.process.isRunning }, "still running 5 s after SIGTERM")
+            if emulator.process.isRunning { kill(emulator.process.processIdentifier, SIGKILL) }
+        }
+    }
+
     /// An address another server holds is an error, not a reason to listen elsewhere.
     @Test func anAddressInUseIsRefused() throws {
         let first = try Emulator()
