@@ -115,16 +115,6 @@ public struct AkanaService: DeletionService {
         }
     }
 
-    /// The platform keeps nothing of a deleted user: a look-up's 404 is "already deleted" as far
-    /// as a check before the DELETE can tell.
-    public func verdictBeforeDelete(_ lookup: Lookup) -> Verdict? {
-        switch lookup {
-        case .found: nil
-        case .notFound: Verdict(outcome: .alreadyDeleted)
-        case .failed(let verdict): verdict
-        }
-    }
-
     /// `GET /api/login` (getLoginStatus): the platform answers it with a JSON login status,
     /// whatever users it holds. Documented by name only; offboard assumes a JSON object.
     public var probeRequest: HTTPRequest {

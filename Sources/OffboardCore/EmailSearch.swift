@@ -38,6 +38,7 @@ public struct EmailResolutionPlan: IDPlan {
         var result = DeletionResult(
             service: service.name, id: email, line: line, verdict: Verdict(outcome: .found),
             status: answer.status, attempts: retries.attempts, duration: now - started)
+        result.email = email
         switch outcome {
         case .success(let response) where response.status == 200:
             guard let page = service.searchPage(in: response) else {
@@ -51,9 +52,20 @@ public struct EmailResolutionPlan: IDPlan {
                 return .send
             }
             return .finished(resolved(result))
+        case .success(let response) where response.status == 404:
+            // The search answers every address, found or not: a 404 is no route, a base URL that
+            // is not the API's. Nothing is looked up by a search that cannot run.
+            result.verdict = .failed(
+                .configuration, service.wrongBaseURLMessage(evidence: "404 for a search the API always answers"))
+            return .finished(result)
         case .success(let response):
             result.problem = Problem.from(response)
-            result.verdict = .standard(for: response, problem: result.problem)
+            // The service's reading of a 401 names its credentials (the hint); other answers are
+            // read as any answer is: a DELETE's reading of them would speak of one user.
+            result.verdict =
+                response.status == 401
+                ? service.verdict(for: response, id: email, problem: result.problem, earlierResultUnknown: false)
+                : .standard(for: response, problem: result.problem)
         case .failure(let error):
             result.verdict = .forTransportError(error)
         }
@@ -69,6 +81,7 @@ public struct EmailResolutionPlan: IDPlan {
         switch matches.count {
         case 1:
             result.user = matches[0]
+            result.id = matches[0].id ?? email
         case 0:
             result.verdict = Verdict(
                 outcome: .notFound, error: Failure(kind: .notFound, message: "no user has this email address (\(service.scopeDescription))"))

@@ -12,6 +12,12 @@ public protocol IDFormat: Sendable {
     mutating func parse(_ text: Substring) -> Result<UserID, IDFormatError>
     /// What follows the ID in every ID of this batch (empty for Torii).
     var suffix: String { get }
+    /// What the inputs are called in messages: `user ID` and `user IDs` unless told otherwise.
+    var inputNouns: (one: String, many: String) { get }
+}
+
+extension IDFormat {
+    public var inputNouns: (one: String, many: String) { ("user ID", "user IDs") }
 }
 
 public struct IDFormatError: Error, Sendable {
@@ -85,6 +91,8 @@ struct UserIDSet {
 /// anything is sent, and drops repeats.
 public struct IDReader {
     public var format: any IDFormat
+    /// What is done with each ID: `deleted`, `looked up`.
+    var purpose = "deleted"
     private var ids = IDList()
     private var seen = UserIDSet()
     private var malformed: [String] = []
@@ -110,8 +118,14 @@ public struct IDReader {
 
     /// Everything read, or the error that stops the run (exit 65 malformed, 64 nothing given).
     /// Warnings (duplicates) are returned for the caller to show.
-    public static func read(arguments: [String], file: String?, format: any IDFormat) throws(OffboardError) -> (IDList, warnings: [String]) {
+    /// - Parameter purpose: what is done with each ID, for the duplicates' warning (`deleted`).
+    public static func read(
+        arguments: [String], file: String?, format: any IDFormat, purpose: String = "deleted"
+    )
+        throws(OffboardError) -> (IDList, warnings: [String])
+    {
         var reader = IDReader(format: format)
+        reader.purpose = purpose
         for (index, argument) in arguments.enumerated() {
             reader.add(Substring(argument), at: .argument(UInt32(index + 1)))
         }
@@ -188,7 +202,7 @@ public struct IDReader {
                     .filter { !$1.isEmpty }.map { $1.labelled($0) }
                 more = "; and \(malformedCount - malformed.count) more (\(places.joined(separator: "; ")))"
             }
-            let noun = malformedCount == 1 ? "user ID is" : "user IDs are"
+            let noun = malformedCount == 1 ? "\(format.inputNouns.one) is" : "\(format.inputNouns.many) are"
             let fix = wrongTenant ? "remove the IDs of other tenants (run once per tenant)" : "fix or remove them"
             throw OffboardError(
                 .malformedInput,
@@ -199,7 +213,8 @@ public struct IDReader {
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
             warnings.append(
-                "\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be deleted once: \(duplicates.joined(separator: ", "))\(more)")
+                "\(duplicateCount) duplicate ID\(duplicateCount == 1 ? "" : "s") will be \(purpose) once: \(duplicates.joined(separator: ", "))\(more)"
+            )
         }
         var list = ids
         list.suffix = format.suffix

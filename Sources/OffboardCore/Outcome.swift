@@ -86,6 +86,8 @@ public struct DeletionResult: Sendable, Equatable {
     public var user: UserRecord?
     /// `--verify`: a look-up after the DELETE showed the user gone.
     public var verified: Bool?
+    /// `--by email`: the address the user was found by.
+    public var email: String?
 
     public init(
         service: String, id: String, line: Int?, verdict: Verdict, status: Int? = nil, attempts: Int = 0,
@@ -120,6 +122,7 @@ extension DeletionResult {
             ("attempts", .number(String(attempts))),
             ("durationMs", .number(String(duration.milliseconds))),
         ]
+        if let email { members.append(("email", .string(email))) }
         if let user { members.append(("user", user.json)) }
         if let verified { members.append(("verified", .bool(verified))) }
         if let error {

@@ -12,10 +12,9 @@ public struct Confirmation {
     /// Above this many, the answer must be the count itself, so a mass deletion is never one stray `y`.
     public static let countAnswerThreshold = 100
 
-    /// True when there is a terminal to ask on.
-    public static var terminalAvailable: Bool {
-        isatty(STDERR_FILENO) == 1 && controllingTerminalAvailable
-    }
+    /// True when there is a terminal to ask on: the controlling terminal, whatever standard
+    /// error is (`2>&1 | tee log` on a terminal still asks there).
+    public static var terminalAvailable: Bool { controllingTerminalAvailable }
 
     /// True when `/dev/tty` opens: the process has a controlling terminal (`setsid` leaves none).
     public static var controllingTerminalAvailable: Bool {
@@ -70,7 +69,9 @@ public struct Confirmation {
     }
 
     /// Shows what will be deleted and reads the answer. False when declined or unanswered.
-    public static func ask(_ listing: Listing, service: any DeletionService) -> Bool {
+    /// - Parameter interrupted: checked while waiting for the answer: a Ctrl-C ends the wait at
+    ///   once (the signal may be taken by any thread, so the read cannot count on being interrupted).
+    public static func ask(_ listing: Listing, service: any DeletionService, interrupted: () -> Bool = { false }) -> Bool {
         guard let tty = fopen("/dev/tty", "r+") else { return false }
         defer { fclose(tty) }
         let toDelete = listing.toDelete
@@ -87,16 +88,25 @@ public struct Confirmation {
             count > countAnswerThreshold
             ? "Type \(count) to delete \(count) \(noun): "
             : "Delete \(count == 1 ? "this user" : "these \(count) users")? [y/N] "
-        guard let line = prompt(text, on: tty) else { return false }
+        guard let line = prompt(text, on: tty, interrupted: interrupted) else { return false }
         let answer = line.filter { !$0.isWhitespace }.lowercased()
         return count > countAnswerThreshold ? answer == String(count) : (answer == "y" || answer == "yes")
     }
 }
 
-/// Writes `text` on the terminal and reads one line of answer, without its line end.
-func prompt(_ text: String, on tty: UnsafeMutablePointer<FILE>) -> String? {
+/// Writes `text` on the terminal and reads one line of answer, without its line end; nil when
+/// there is none, or once `interrupted` says so (checked ten times a second while waiting).
+func prompt(_ text: String, on tty: UnsafeMutablePointer<FILE>, interrupted: () -> Bool = { false }) -> String? {
     fputs(text, tty)
     fflush(tty)
+    // A terminal in canonical mode has input to read only once a whole line was typed.
+    var ready = pollfd(fd: fileno(tty), events: Int16(POLLIN), revents: 0)
+    while poll(&ready, 1, 100) == 0 || (ready.revents == 0) {
+        if interrupted() {
+            fputs("\n", tty)
+            return nil
+        }
+    }
     var buffer: UnsafeMutablePointer<CChar>? = nil
     var capacity = 0
     defer { free(buffer) }

@@ -90,7 +90,8 @@ public final class HumanRenderer: ResultRenderer {
 
     private func renderFailure(_ result: DeletionResult, _ error: Failure, place: String) {
         // The status, unless the message already names it ("server error (HTTP 500)").
-        let status = result.status.flatMap { error.message.contains("HTTP \($0)") ? nil : " (HTTP \($0))" } ?? ""
+        // A 2xx is no refusal (an address no user has, a deletion not verified): not named.
+        let status = result.status.flatMap { $0 < 300 || error.message.contains("HTTP \($0)") ? nil : " (HTTP \($0))" } ?? ""
         console.error("\(result.id)\(place): \(terminalSafe(error.message))\(status)")
         if let problem = result.problem {
             for line in HumanRenderer.fields(of: problem) { console.err("  \(terminalSafe(line))") }

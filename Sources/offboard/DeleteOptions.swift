@@ -121,7 +121,7 @@ struct DeleteOptions: ParsableArguments {
     var dryRun = false
 
     @Flag(
-        inversion: .prefixedNo,
+        inversion: .prefixedNo, exclusivity: .exclusive,
         help:
             "Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation)."
     )

@@ -21,8 +21,16 @@ struct DeletionRun {
 
     private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) throws -> ExitStatus {
         let run = UserListRun(options: options.batch, console: console)
-        var prepared = try run.prepare(arguments: arguments, plan: makePlan)
+        var prepared = try run.prepare(arguments: arguments, purpose: "deleted", plan: makePlan)
         let service = prepared.service
+        let asks = !options.dryRun && !options.yes
+        // Before anything is sent: the look-ups and searches would be for nothing.
+        if asks, !Confirmation.terminalAvailable {
+            throw OffboardError(
+                .usage,
+                "no terminal to confirm on — offboard asks before it deletes: run it on a terminal, or in a script list what it would do with --dry-run, then pass --yes"
+            )
+        }
         var journal = options.batch.by == .id ? try openJournal(for: prepared.inputs, service: service, console: console) : nil
         let renderer = run.renderer(for: service, quiet: options.quiet)
         prepared.batch = Batch(service: service, settings: options.batchSettings(rerun: prepared.plan.rerun), transport: prepared.batch.transport)
@@ -30,57 +38,46 @@ struct DeletionRun {
 
         var ids = prepared.inputs
         var users: [Int: UserRecord] = [:]
-        var unresolved: [DeletionResult] = []
+        var emails: [String: String] = [:]
+        var shown: [DeletionResult] = []
         if options.batch.by == .email {
-            let found = run.find(prepared, renderer: renderer)
-            if let stop = found.stop { return ended(stop, renderer: renderer, console: console) }
-            (ids, users, unresolved) = (found.ids, found.users, found.unresolved)
+            switch run.find(prepared, renderer: renderer, ignoreNotFound: options.ignoreNotFound) {
+            case .ended(let summary): return ended(summary, renderer: renderer, console: console)
+            case .found(let found): (ids, users, emails, shown) = (found.ids, found.users, found.emails, found.shown)
+            }
             journal = try openJournal(for: ids, service: service, console: console)
         }
 
-        var checked: [Int: DeletionResult] = [:]
-        if options.checksFirst {
-            let check = Check(batch: prepared.batch, ids: ids, known: users)
-            guard let summary = check.perform(renderer: renderer) else {
-                (users, checked) = (check.users, check.settled)
-                return try deleteAfterConfirming(
-                    ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
-                    journal: journal, renderer: renderer, run: run)
-            }
-            return ended(summary, renderer: renderer, console: console)
+        // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
+        let knowsUsers = options.checksFirst || options.batch.by == .email
+        let check = Check(batch: prepared.batch, ids: ids, known: users)
+        if knowsUsers, let stopped = check.perform(renderer: renderer) {
+            return ended(stopped, renderer: renderer, console: console)
         }
-        return try deleteAfterConfirming(
-            ids, users: users, checked: checked, unresolved: unresolved, prepared: prepared,
-            journal: journal, renderer: renderer, run: run)
-    }
-
-    private func deleteAfterConfirming(
-        _ ids: IDList, users: [Int: UserRecord], checked: [Int: DeletionResult], unresolved: [DeletionResult],
-        prepared: UserListRun.Prepared, journal: Journal?, renderer: any ResultRenderer,
-        run: UserListRun
-    ) throws -> ExitStatus {
-        let service = prepared.service
-        let toDelete = ids.count - checked.count
-        if !options.dryRun, !options.yes, toDelete > 0 {
-            guard Confirmation.terminalAvailable else {
-                throw OffboardError(
-                    .usage, "no terminal to confirm on — pass --yes to delete without asking (or --dry-run to only show the requests)")
+        if asks, ids.count > check.settled.count {
+            let listing = Confirmation.Listing(ids: ids, users: check.users, settled: check.settled, checked: knowsUsers, unresolved: shown.count)
+            let confirmed = Confirmation.ask(listing, service: service) { Interrupts.stop.isRequested }
+            if Interrupts.stop.isRequested {
+                console.err("interrupted: nothing deleted")
+                return .interrupted
             }
-            let listing = Confirmation.Listing(ids: ids, users: users, settled: checked, checked: options.checksFirst, unresolved: unresolved.count)
-            guard Confirmation.ask(listing, service: service) else {
-                run.console.err("nothing deleted")
+            guard confirmed else {
+                console.err("nothing deleted")
                 return .refused
             }
         }
 
         if !options.dryRun { try journal?.beginWriting() }
-        unresolved.forEach(renderer.render)
         var summary = run.showing(ids.count, on: renderer) { emit in
-            prepared.batch.run(.delete(checked: checked), ids, journal: journal, stop: Interrupts.stop, emit: emit)
+            prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop) { result in
+                var result = result
+                result.email = emails[result.id]
+                emit(result)
+            }
         }
-        unresolved.forEach { summary.include($0) }
+        shown.forEach { summary.include($0) }
         renderer.finish(summary)
-        if let error = summary.journalError { run.console.error(error.message) }
+        if let error = summary.journalError { console.error(error.message) }
         return summary.exitStatus
     }
 

@@ -27,24 +27,30 @@ struct UserListRun {
         var batch: Batch
     }
 
-    /// The users that email addresses stand for.
+    enum FindOutcome {
+        case found(Found)
+        /// The run ends here; everything is shown.
+        case ended(BatchSummary)
+    }
+
+    /// The users that email addresses stand for, when the deletion can go on.
     struct Found {
         var ids: IDList
         /// The user each ID was found as, by ID index.
         var users: [Int: UserRecord]
-        /// Addresses no user has, or whose search failed: no ID stands for them.
-        var unresolved: [DeletionResult]
-        /// Set when the run must end here: addresses several users share (exit 65), or a search
-        /// stopped (rejected credentials, Ctrl-C). Every result is then already shown.
-        var stop: BatchSummary?
+        /// The address each ID was found by.
+        var emails: [String: String]
+        /// What was shown already: addresses no user has, or whose search failed.
+        var shown: [DeletionResult]
     }
 
-    func prepare(arguments: [String], plan makePlan: (Console) throws -> ServicePlan) throws -> Prepared {
+    /// - Parameter purpose: what is done with each input, for the duplicates' warning.
+    func prepare(arguments: [String], purpose: String, plan makePlan: (Console) throws -> ServicePlan) throws -> Prepared {
         try IDReader.requireInput(arguments: arguments, file: options.fromFile)
         let plan = try makePlan(console)
         try options.connection.prepare(console, baseURL: plan.baseURL)
         let format: any IDFormat = options.by == .email ? EmailFormat() : plan.format
-        let (inputs, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: format)
+        let (inputs, warnings) = try IDReader.read(arguments: arguments, file: options.fromFile, format: format, purpose: purpose)
         warnings.forEach(console.warning)
         let service = try plan.makeService(inputs)
         // libcurl is loaded here, once everything is checked: a machine without it is told
@@ -71,34 +77,62 @@ struct UserListRun {
         return summary
     }
 
-    /// `--by email`: searches every address. Found users are not shown here (the caller shows
-    /// them, or deletes them); failures are, unless `showAll`.
-    func find(_ prepared: Prepared, renderer: any ResultRenderer) -> Found {
-        guard let search = prepared.service as? any UserSearching else {
-            preconditionFailure("--by email is refused before this for a service without a search")
-        }
+    /// `--by email` before a deletion: searches every address. Addresses no user has (or whose
+    /// search failed) are shown as they come: they are final. Nil when the run must end here —
+    /// addresses several users share (exit 65), a search stopped (rejected credentials, a base
+    /// URL that is not the API's, Ctrl-C) — and then every address is shown, the users found as
+    /// `not_attempted`, and the summary says how it ended.
+    func find(_ prepared: Prepared, renderer: any ResultRenderer, ignoreNotFound: Bool) -> FindOutcome {
         let emails = prepared.inputs
         let position = Dictionary(uniqueKeysWithValues: (0..<emails.count).map { (emails.id(at: $0), $0) })
-        var found: [(position: Int, user: UserRecord, id: String)] = []
-        var unresolved: [DeletionResult] = []
-        let summary = prepared.batch.run(.findByEmail(search), emails, stop: Interrupts.stop) { result in
-            if let user = result.user, let id = user.id {
-                found.append((position[result.id] ?? 0, user, id))
+        var found: [(position: Int, result: DeletionResult)] = []
+        var shown: [DeletionResult] = []
+        let progress = ProgressLine(total: emails.count)
+        let search = prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop) { result in
+            if result.user != nil {
+                found.append((position[result.email ?? ""] ?? 0, result))
             } else {
-                unresolved.append(result)
+                var result = result
+                if result.outcome == .notFound, ignoreNotFound { result.verdict.error = nil }
+                progress.erase(before: result)
+                renderer.render(result)
+                shown.append(result)
             }
+            progress.advance()
         }
+        progress.erase()
         // In input order, as IDs given directly would be.
         found.sort { $0.position < $1.position }
-        unresolved.sort { (position[$0.id] ?? 0) < (position[$1.id] ?? 0) }
-        var stop: BatchSummary?
-        if summary.stopReason != nil || unresolved.contains(where: { $0.error?.kind == .ambiguous }) {
-            unresolved.forEach(renderer.render)
-            stop = summary
+        let ambiguous = shown.contains { $0.error?.kind == .ambiguous }
+        if search.stopReason != nil || ambiguous {
+            let reason =
+                ambiguous
+                ? "not attempted: an address of this run is shared by several users, so nothing is deleted"
+                : "not attempted: the search stopped first (see above)"
+            var summary = BatchSummary(total: 0)
+            for (_, result) in found {
+                var unsent = result
+                unsent.verdict = .failed(.notAttempted, reason)
+                renderer.render(unsent)
+                summary.include(unsent)
+            }
+            shown.forEach { summary.include($0) }
+            summary.stopReason = search.stopReason
+            return .ended(summary)
         }
-        let ids = IDList(found: found.map { (UserID($0.id[...]), emails.line(at: $0.position)) })
-        let users = Dictionary(uniqueKeysWithValues: found.enumerated().map { ($0.offset, $0.element.user) })
-        return Found(ids: ids, users: users, unresolved: unresolved, stop: stop)
+        let ids = IDList(found: found.map { (UserID($0.result.id[...]), $0.result.line) })
+        return .found(
+            Found(
+                ids: ids,
+                users: Dictionary(uniqueKeysWithValues: found.enumerated().compactMap { index, entry in entry.result.user.map { (index, $0) } }),
+                emails: Dictionary(found.map { ($0.result.id, $0.result.email ?? "") }) { first, _ in first },
+                shown: shown))
+    }
+
+    /// The service's search; `--by email` is refused before anything is read for one without.
+    func searching(_ service: any DeletionService) -> any UserSearching {
+        guard let search = service as? any UserSearching else { preconditionFailure("--by email for a service without a search") }
+        return search
     }
 }
 

@@ -117,12 +117,55 @@ import Testing
     @Test func anAddressSeveralUsersShareStopsTheRunBeforeAnyDeletion() throws {
         let result = try offboard(["torii", "delete", "--by", "email", "grace.hopper@acme.example", "hedy.lamarr@acme.example", "--yes"])
         #expect(result.status == 65)
+        #expect(result.stderr.contains("\(Self.grace): not attempted: an address of this run is shared by several users, so nothing is deleted"))
         #expect(
             result.stderr.contains(
                 "hedy.lamarr@acme.example: 2 users have this email address: 01931a73-8b00-7000-8000-00000000000a (Hedy Lamarr, active); 01931a73-8b00-7000-8000-00000000000b (Hedy Lamarr, active)"
             ))
         #expect(result.stderr.contains("nothing deleted"))
         #expect(try emulator.toriiDeleteRequests() == 0)
+    }
+
+    @Test func aSearchThatIsNotTheAPIsIsAConfigurationError() throws {
+        for command in ["delete", "show"] {
+            let result = try offboard(
+                ["torii", command, "--by", "email", "ada.lovelace@acme.example", "--yes", "--ignore-not-found"].filter {
+                    command == "delete" || !["--yes", "--ignore-not-found"].contains($0)
+                }, env: ["TORII_BASE_URL": emulator.baseURL + "/api/server/v1"])
+            #expect(result.status == 78, "\(command)")
+            #expect(result.stderr.contains("this base URL does not answer like the Torii API (404 for a search the API always answers)"))
+        }
+    }
+
+    @Test func aUserTheSearchShowsDeletedGetsNoDelete() throws {
+        _ = try offboard(["torii", "delete", Self.alan, "--yes"])
+        let result = try offboard(["torii", "delete", "--by", "email", "Alan.Turing@acme.example", "--yes", "--json"])
+        #expect(result.status == 0)
+        let line = try #require(result.jsonLines().first)
+        #expect(line["outcome"] as? String == "already_deleted")
+        #expect(line["id"] as? String == Self.alan)
+        #expect(line["email"] as? String == "alan.turing@acme.example")
+        #expect(try emulator.toriiDeleteRequests() == 1, "only the first run's")
+    }
+
+    @Test func showByEmailNamesTheUserAndTheAddress() throws {
+        let result = try offboard(["torii", "show", "--by", "email", "grace.hopper@acme.example", "nobody@acme.example", "-o", "json"])
+        #expect(result.status == 1)
+        let lines = result.jsonLines()
+        let grace = try #require(lines.first { $0["email"] as? String == "grace.hopper@acme.example" })
+        #expect(grace["id"] as? String == Self.grace)
+        #expect(grace["outcome"] as? String == "found")
+        #expect((grace["attempts"] as? Int ?? 0) >= 1)
+        let nobody = try #require(lines.first { $0["email"] as? String == "nobody@acme.example" })
+        #expect(nobody["outcome"] as? String == "not_found")
+        let human = try offboard(["torii", "show", "--by", "email", "nobody@acme.example"])
+        #expect(human.stderr.contains("error: nobody@acme.example: no user has this email address (test environment)\n"), "no (HTTP 200)")
+    }
+
+    @Test func addressesPastedWithSeparatorsAreRefused() throws {
+        let result = try offboard(["torii", "delete", "--by", "email", "ada.lovelace@acme.example,", "--yes"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("1 email address is not valid, so nothing was sent"))
     }
 
     @Test func akanaRefusesByEmail() throws {
@@ -150,6 +193,27 @@ import Testing
         #expect(accepted.stdout.contains("deleted \(Self.ada)"))
         #expect(accepted.stdout.contains("already deleted \(Self.alan)"))
         #expect(try emulator.toriiDeleteRequests() == 2, "no DELETE for the user the check found deleted")
+    }
+
+    @Test func aTerminalIsAskedEvenWhenStandardErrorIsALog() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let declined = try onATerminal("torii delete \(Self.ada) 2>\(log)", typing: "n\n")
+        #expect(declined.status == 1)
+        #expect(declined.stdout.contains("Delete this user? [y/N]"))
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("nothing deleted"))
+    }
+
+    @Test func withoutATerminalNothingIsLookedUpBeforeTheRefusal() throws {
+        let result = try offboard(["torii", "delete", Self.ada, Self.grace, "-v"])
+        #expect(result.status == 64)
+        #expect(methodsSent(result).isEmpty)
+        #expect(result.stderr.contains("no terminal to confirm on"))
+    }
+
+    @Test func checkAndNoCheckTogetherAreAUsageError() throws {
+        let result = try offboard(["torii", "delete", Self.ada, "--check", "--no-check", "--yes"])
+        #expect(result.status == 64)
     }
 
     @Test func noCheckAsksWithTheIDsAlone() throws {
@@ -252,5 +316,11 @@ import Testing
         #expect(missing.status == 1)
         #expect(methodsSent(missing) == ["DELETE", "GET"], "the 404 double-checked once, with GET /api/login")
         #expect(missing.stderr.contains("no such user in tenant acmepaymentscorp"))
+
+        // A check cannot tell a mistyped ID from a deleted user: not found, never "already deleted".
+        let checked = try offboard(
+            ["akana", "delete", "cb50e0c5-2bc4-4195-8932-0000000000ab.acmepaymentscorp", "--yes", "--check", "--json"], env: akana)
+        #expect(checked.status == 1)
+        #expect(checked.jsonLines().first?["outcome"] as? String == "not_found")
     }
 }

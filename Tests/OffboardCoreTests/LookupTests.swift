@@ -158,7 +158,8 @@ import Testing
                 : #"{"items":[{"id":"u2","email":"ADA.LOVELACE@acme.example","name":"Ada"}],"nextCursor":null,"hasMore":false}"#
         }
         #expect(results.count == 1)
-        #expect(results[0].id == "ada.lovelace@acme.example")
+        #expect(results[0].id == "u2", "the user's ID")
+        #expect(results[0].email == "ada.lovelace@acme.example", "and the address it was found by")
         #expect(results[0].user?.id == "u2")
     }
 
