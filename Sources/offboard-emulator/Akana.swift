@@ -238,7 +238,7 @@ extension Emulator {
         // Only a delete that was applied is dropped or garbled: a refused one keeps its real answer.
         switch fault {
         case .drop where response.isSuccess: response.dropConnection = true
-        case .garbage(let seed) where response.isSuccess: response = .text(200, "garbage-" + hex(seed, width: 16))
+        case .garbage(let seed) where response.isSuccess: response = .text(200, "garbage-" + zeroPadded(String(seed, radix: 16), width: 16))
         default: break
         }
         return response

@@ -128,8 +128,7 @@ func percentDecode(_ raw: Substring) -> String {
     URLComponents(string: "/" + raw).map { String($0.path.dropFirst()) } ?? String(raw)
 }
 
-/// Lower-case hex of `value`, left-padded with zeros to `width` digits.
-func hex(_ value: UInt64, width: Int) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+/// `digits` left-padded with zeros to `width`.
+func zeroPadded(_ digits: String, width: Int) -> String {
+    String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -83,7 +83,7 @@ struct WorldState {
 /// Seeded users shared by both vendors: ID `00000000-0000-4000-8000-` + 12 hex digits of i.
 func seededUsers(count: Int) -> [(id: String, person: Person)] {
     guard count > 0 else { return [] }
-    return (1...count).map { ("00000000-0000-4000-8000-" + hex(UInt64($0), width: 12), People.seeded($0)) }
+    return (1...count).map { ("00000000-0000-4000-8000-" + zeroPadded(String($0, radix: 16), width: 12), People.seeded($0)) }
 }
 
 /// `GET /_emulator/state` (README documents it field by field).

@@ -38,8 +38,7 @@ struct ToriiState {
     /// `req_000001`, `req_000002`, … one per Torii request.
     mutating func nextRequestID() -> String {
         requestCounter += 1
-        let digits = String(requestCounter)
-        return "req_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        return "req_" + zeroPadded(String(requestCounter), width: 6)
     }
 }
 
