@@ -70,6 +70,7 @@ struct DeletionRun {
         if !options.dryRun { try journal?.beginWriting() }
         var summary = run.showing(ids.count, on: renderer) { emit in
             prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop) { result in
+                guard !emails.isEmpty else { return emit(result) }
                 var result = result
                 result.email = emails[result.id]
                 emit(result)
