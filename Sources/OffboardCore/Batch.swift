@@ -151,7 +151,7 @@ public struct Batch: Sendable {
             schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
                 let options = DeletionPlanOptions(
                     retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
-                    verify: settings.verify, checked: checked[index], baseURL: baseURLCheck)
+                    verify: settings.verify, checked: checked[index].map(KeptResult.init), baseURL: baseURLCheck)
                 return DeletionPlan(
                     service: service, id: ids.id(at: index), line: ids.line(at: index), options: options,
                     earlierResultUnknown: settings.rerun || prior == .unknown, started: started)

@@ -27,7 +27,7 @@ public struct DeletionPlan: IDPlan {
     /// An earlier attempt may have been applied (no answer, timeout, 5xx), or `--rerun`.
     private var earlierResultUnknown: Bool
     /// The DELETE's result, while a follow-up decides what it stands for.
-    private var deleteResult: DeletionResult?
+    private var deleteResult: KeptResult?
 
     /// - Parameter earlierResultUnknown: `--rerun`, or a journal whose last word on this ID was
     ///   `pending` or a result that may have been applied.
@@ -47,7 +47,7 @@ public struct DeletionPlan: IDPlan {
     }
 
     public var knownResult: DeletionResult? {
-        if let checked = options.checked { return finished(checked) }
+        if let checked = options.checked { return finished(checked.result) }
         guard options.dryRun else { return nil }
         var shown = request
         let redaction = service.redaction
@@ -77,7 +77,7 @@ public struct DeletionPlan: IDPlan {
         }
         if let wait { return .retry(after: wait, result: finished(result)) }
         if step == .delete, let next = followUp(after: outcome, result) {
-            deleteResult = result
+            deleteResult = KeptResult(result)
             step = next
             request = next == .probe ? service.probeRequest : service.lookupRequest(for: id)
             return .send
@@ -115,7 +115,7 @@ public struct DeletionPlan: IDPlan {
 
     /// The DELETE's result as the follow-up's answer makes it.
     private func judgeFollowUp(_ outcome: Result<HTTPResponse, TransportError>) -> DeletionResult {
-        var result = deleteResult!
+        var result = deleteResult!.result
         switch step {
         case .delete:
             preconditionFailure("the DELETE is no follow-up")
@@ -162,13 +162,13 @@ public struct DeletionPlanOptions: Sendable {
     /// `--verify`: a look-up after each success.
     public var verify: Bool
     /// `--check`: what a look-up before the confirmation settled for this ID; no DELETE is sent.
-    public var checked: DeletionResult?
+    public var checked: KeptResult?
     /// The run's base URL check, shared by every ID.
     public var baseURL: BaseURLCheck
 
     public init(
         retry: RetryPolicy, ignoreNotFound: Bool = false, dryRun: Bool = false, verify: Bool = false,
-        checked: DeletionResult? = nil, baseURL: BaseURLCheck = BaseURLCheck()
+        checked: KeptResult? = nil, baseURL: BaseURLCheck = BaseURLCheck()
     ) {
         self.retry = retry
         self.ignoreNotFound = ignoreNotFound
@@ -176,5 +176,15 @@ public struct DeletionPlanOptions: Sendable {
         self.verify = verify
         self.checked = checked
         self.baseURL = baseURL
+    }
+}
+
+/// A result kept aside in a plan (a check's, or the DELETE's while its follow-up runs), boxed: a
+/// plan is copied with every request it sends, and a result inline would make it 1 KB.
+public final class KeptResult: Sendable {
+    public let result: DeletionResult
+
+    public init(_ result: DeletionResult) {
+        self.result = result
     }
 }
