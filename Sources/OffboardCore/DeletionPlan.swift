@@ -178,13 +178,3 @@ public struct DeletionPlanOptions: Sendable {
         self.baseURL = baseURL
     }
 }
-
-/// A result kept aside in a plan (a check's, or the DELETE's while its follow-up runs), boxed: a
-/// plan is copied with every request it sends, and a result inline would make it 1 KB.
-public final class KeptResult: Sendable {
-    public let result: DeletionResult
-
-    public init(_ result: DeletionResult) {
-        self.result = result
-    }
-}

@@ -33,3 +33,13 @@ public enum PlanStep {
     /// The ID is done.
     case finished(DeletionResult)
 }
+
+/// A result a plan keeps aside (a check's; an answer while the follow-up that decides it runs),
+/// boxed: a plan is copied with every request it sends, and a result inline makes it 1 KB.
+public final class KeptResult: Sendable {
+    public let result: DeletionResult
+
+    public init(_ result: DeletionResult) {
+        self.result = result
+    }
+}

@@ -50,7 +50,7 @@ public struct LookupPlan: IDPlan {
     let started: ContinuousClock.Instant
     private var retries: RetryBudget
     /// The look-up's not-found result, while the probe decides whether it stands.
-    private var notFound: DeletionResult?
+    private var notFound: KeptResult?
 
     public init(
         service: any DeletionService, id: String, line: Int?, retry: RetryPolicy, baseURL: BaseURLCheck,
@@ -73,7 +73,7 @@ public struct LookupPlan: IDPlan {
         retries.count(answer)
         var result: DeletionResult
         if let notFound {
-            result = baseURL.conclude(outcome, for: notFound, service: service)
+            result = baseURL.conclude(outcome, for: notFound.result, service: service)
         } else {
             let (lookup, problem) = service.lookup(outcome, id: id)
             result = DeletionResult(
@@ -88,7 +88,7 @@ public struct LookupPlan: IDPlan {
             return .retry(after: wait, result: result)
         }
         if notFound == nil, result.outcome == .notFound, !baseURL.confirmed {
-            notFound = result
+            notFound = KeptResult(result)
             request = service.probeRequest
             return .send
         }

@@ -21,7 +21,8 @@ struct DeletionRun {
 
     private func perform(arguments: [String], console: Console, makePlan: (Console) throws -> ServicePlan) throws -> ExitStatus {
         let run = UserListRun(options: options.batch, console: console)
-        var prepared = try run.prepare(arguments: arguments, purpose: "deleted", plan: makePlan)
+        let prepared = try run.prepare(
+            arguments: arguments, purpose: "deleted", settings: { [options] plan in options.batchSettings(rerun: plan.rerun) }, plan: makePlan)
         let service = prepared.service
         let asks = !options.dryRun && !options.yes
         // Before anything is sent: the look-ups and searches would be for nothing.
@@ -33,7 +34,6 @@ struct DeletionRun {
         }
         var journal = options.batch.by == .id ? try openJournal(for: prepared.inputs, service: service, console: console) : nil
         let renderer = run.renderer(for: service, quiet: options.quiet)
-        prepared.batch = Batch(service: service, settings: options.batchSettings(rerun: prepared.plan.rerun), transport: prepared.batch.transport)
         Interrupts.install()
 
         var ids = prepared.inputs

@@ -10,7 +10,7 @@ struct ShowRun {
         let console = options.connection.console
         try reportingErrors(console) {
             let run = UserListRun(options: options, console: console)
-            let prepared = try run.prepare(arguments: arguments, purpose: "looked up", plan: makePlan)
+            let prepared = try run.prepare(arguments: arguments, purpose: "looked up", settings: { [options] _ in options.settings }, plan: makePlan)
             let renderer = run.renderer(for: prepared.service)
             Interrupts.install()
             // With `--by email` the search returns the whole users: no look-up needed.

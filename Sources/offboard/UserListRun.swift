@@ -20,11 +20,10 @@ struct UserListRun {
 
     /// Everything known once the input is read: nothing has been sent yet.
     struct Prepared {
-        var plan: ServicePlan
         /// The IDs, or with `--by email` the addresses.
-        var inputs: IDList
-        var service: any DeletionService
-        var batch: Batch
+        let inputs: IDList
+        let service: any DeletionService
+        let batch: Batch
     }
 
     enum FindOutcome {
@@ -44,8 +43,12 @@ struct UserListRun {
         var shown: [DeletionResult]
     }
 
-    /// - Parameter purpose: what is done with each input, for the duplicates' warning.
-    func prepare(arguments: [String], purpose: String, plan makePlan: (Console) throws -> ServicePlan) throws -> Prepared {
+    /// - Parameters:
+    ///   - purpose: what is done with each input, for the duplicates' warning.
+    ///   - settings: how the batch runs, once the plan says what the command decides (`--rerun`).
+    func prepare(
+        arguments: [String], purpose: String, settings: (ServicePlan) -> BatchSettings, plan makePlan: (Console) throws -> ServicePlan
+    ) throws -> Prepared {
         try IDReader.requireInput(arguments: arguments, file: options.fromFile)
         let plan = try makePlan(console)
         try options.connection.prepare(console, baseURL: plan.baseURL)
@@ -56,7 +59,7 @@ struct UserListRun {
         // libcurl is loaded here, once everything is checked: a machine without it is told
         // before the operator confirms and before a journal is created.
         let loop = try options.connection.transferLoop(console, redaction: service.redaction, connections: options.concurrency)
-        return Prepared(plan: plan, inputs: inputs, service: service, batch: Batch(service: service, settings: options.settings, transport: loop))
+        return Prepared(inputs: inputs, service: service, batch: Batch(service: service, settings: settings(plan), transport: loop))
     }
 
     func renderer(for service: any DeletionService, quiet: Bool = false) -> any ResultRenderer {
