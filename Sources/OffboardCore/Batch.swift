@@ -58,6 +58,8 @@ public final class StopRequest: Sendable {
 public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
+        /// An ID waited out the server's rate limit for as long as allowed: the rest would too.
+        case rateLimited
         /// A local error (an unusable CA file, out of memory) that would fail every transfer alike.
         case localError
         case interrupted
@@ -133,22 +135,25 @@ public struct Batch: Sendable {
     ///   - journal: records every start and result, and says what an earlier run already did.
     ///   - stop: set by Ctrl-C; no new requests start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
+    ///   - paceChanged: called on the transfer thread when the server's answers change the pace.
     /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
     public func run(
         _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-        emit: @escaping (DeletionResult) -> Void
+        paceChanged: @escaping (PaceChange) -> Void = { _ in }, emit: @escaping (DeletionResult) -> Void
     ) -> BatchSummary {
-        Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, emit: emit, done: deliver) }
+        Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, paceChanged: paceChanged, emit: emit, done: deliver) }
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
     public func start(
         _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-        emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void
+        paceChanged: @escaping (PaceChange) -> Void = { _ in }, emit: @escaping (DeletionResult) -> Void,
+        done: @escaping (BatchSummary) -> Void
     ) {
+        let events = Events(emit: emit, done: done, paceChanged: paceChanged)
         switch work {
         case .delete(let checked):
-            schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
+            schedule(ids, journal: journal, stop: stop, events: events) { [service, settings, baseURLCheck] index, prior, started in
                 let options = DeletionPlanOptions(
                     retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
                     verify: settings.verify, checked: checked[index].map(KeptResult.init), baseURL: baseURLCheck)
@@ -157,13 +162,13 @@ public struct Batch: Sendable {
                     earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
             }
         case .lookUp:
-            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
+            schedule(ids, journal: nil, stop: stop, events: events) { [service, settings, baseURLCheck] index, _, started in
                 LookupPlan(
                     service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                     baseURL: baseURLCheck, started: started)
             }
         case .findByEmail(let search):
-            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [settings] index, _, started in
+            schedule(ids, journal: nil, stop: stop, events: events) { [settings] index, _, started in
                 EmailResolutionPlan(
                     service: search, email: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                     started: started)
@@ -171,14 +176,19 @@ public struct Batch: Sendable {
         }
     }
 
+    /// Where a batch reports, on the transfer thread.
+    private struct Events {
+        var emit: (DeletionResult) -> Void
+        var done: (BatchSummary) -> Void
+        var paceChanged: (PaceChange) -> Void
+    }
+
     private func schedule<Plan: IDPlan>(
-        _ ids: IDList, journal: Journal?, stop: StopRequest, emit: @escaping (DeletionResult) -> Void,
-        done: @escaping (BatchSummary) -> Void,
-        makePlan: @escaping BatchScheduler<Plan>.MakePlan
+        _ ids: IDList, journal: Journal?, stop: StopRequest, events: Events, makePlan: @escaping BatchScheduler<Plan>.MakePlan
     ) {
         let scheduler = BatchScheduler(
             ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
-            stop: stop, random: random(), emit: emit, done: done, makePlan: makePlan)
+            stop: stop, random: random(), emit: events.emit, done: events.done, paceChanged: events.paceChanged, makePlan: makePlan)
         transport.execute { scheduler.scheduleFill() }
     }
 }

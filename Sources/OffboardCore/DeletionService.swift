@@ -102,7 +102,9 @@ extension Verdict {
         case 403: return .failed(.forbidden, said ?? "forbidden (HTTP 403)")
         case 404:
             return Verdict(outcome: .notFound, error: Failure(kind: .notFound, message: said ?? "no such user (HTTP 404)"))
-        case 429: return .failed(.rateLimited, said ?? "rate limited (HTTP 429)", hint: "lower --rate or --concurrency, or try again later")
+        case 429:
+            return .failed(
+                .rateLimited, said ?? "rate limited (HTTP 429)", hint: "try again later, or allow a longer wait with --rate-limit-wait")
         case 500..<600: return .failed(.serverError, said ?? "server error (HTTP \(status))")
         default:
             let type = response.mediaType.map { ", \($0)" } ?? ""

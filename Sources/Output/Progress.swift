@@ -4,7 +4,8 @@ import OffboardCore
 import Glibc
 #endif
 
-/// The progress line on a terminal's stderr: `1234/10000 · 850/s · ETA 10 s`. Drawn at most
+/// The progress line on a terminal's stderr: `1234/10000 · 850/s · ETA 10 s`, or
+/// `… · 48/s, server-limited · …` while the server's rate limit sets the pace. Drawn at most
 /// ten times a second, and erased before anything else is printed, so it never mixes with
 /// results. It does nothing when stderr is not a terminal.
 public final class ProgressLine {
@@ -16,6 +17,8 @@ public final class ProgressLine {
     private var lastDraw: ContinuousClock.Instant?
     private var shown = false
     private var done = 0
+    /// The server's answers set the pace (429s, RateLimit headers).
+    private var serverLimited = false
 
     public init(total: Int) {
         self.total = total
@@ -36,6 +39,11 @@ public final class ProgressLine {
         if stdoutIsTerminal || result.error != nil || result.verdict.warning != nil { erase() }
     }
 
+    /// The batch's pace changed.
+    public func paced(_ change: PaceChange) {
+        serverLimited = change.serverLimited
+    }
+
     /// One more ID is finished.
     public func advance() {
         done += 1
@@ -48,7 +56,7 @@ public final class ProgressLine {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         var line = "\r\u{1B}[K\(done)/\(total)"
         if rate > 0 {
-            line += " · \(Int(rate.rounded()))/s · ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
+            line += " · \(Int(rate.rounded()))/s\(serverLimited ? ", server-limited" : "") · ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
         }
         Console.write(line, to: STDERR_FILENO)
         shown = true

@@ -149,6 +149,7 @@ public final class HumanRenderer: ResultRenderer {
         var line = "\(parts.joined(separator: ", ")) of \(summary.total) in \(tenths / 10).\(tenths % 10) s (\(scope))"
         switch summary.stopReason {
         case .credentialsRejected?: line += "; stopped: credentials rejected"
+        case .rateLimited?: line += "; stopped: rate limited"
         case .localError?: line += "; stopped: local error"
         case .interrupted?: line += "; stopped: interrupted"
         case .outputFailed?: line += "; stopped: standard output could not be written"

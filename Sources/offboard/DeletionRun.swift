@@ -51,7 +51,7 @@ struct DeletionRun {
         // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
         let knowsUsers = options.checksFirst || options.batch.by == .email
         let check = Check(batch: prepared.batch, ids: ids, known: users)
-        if knowsUsers, let stopped = check.perform(renderer: renderer) {
+        if knowsUsers, let stopped = check.perform(renderer: renderer, pacing: run.pacing) {
             return ended(stopped, renderer: renderer, console: console)
         }
         if asks, ids.count > check.settled.count {
@@ -68,8 +68,8 @@ struct DeletionRun {
         }
 
         if !options.dryRun { try journal?.beginWriting() }
-        var summary = run.showing(ids.count, on: renderer) { emit in
-            prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop) { result in
+        var summary = run.showing(ids.count, on: renderer) { emit, paced in
+            prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop, paceChanged: paced) { result in
                 guard !emails.isEmpty else { return emit(result) }
                 var result = result
                 result.email = emails[result.id]
@@ -119,14 +119,14 @@ final class Check {
 
     /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
     /// credentials, a base URL that is not the API's, Ctrl-C), whose failures are shown.
-    func perform(renderer: any ResultRenderer) -> BatchSummary? {
+    func perform(renderer: any ResultRenderer, pacing: (ProgressLine) -> (PaceChange) -> Void) -> BatchSummary? {
         guard users.count < ids.count else {
             for (index, user) in users { settle(index, .found(user), as: nil) }
             return nil
         }
         let position = Dictionary(uniqueKeysWithValues: (0..<ids.count).map { (ids.id(at: $0), $0) })
         let progress = ProgressLine(total: ids.count)
-        let summary = batch.run(.lookUp, ids, stop: Interrupts.stop) { [self] result in
+        let summary = batch.run(.lookUp, ids, stop: Interrupts.stop, paceChanged: pacing(progress)) { [self] result in
             if let index = position[result.id] { settle(index, Lookup(result), as: result) }
             if result.error != nil { failures.append(result) }
             progress.advance()

@@ -69,15 +69,30 @@ struct UserListRun {
     }
 
     /// Runs a batch with the progress line, each result rendered as it comes.
-    func showing(_ total: Int, on renderer: any ResultRenderer, _ run: (@escaping (DeletionResult) -> Void) -> BatchSummary) -> BatchSummary {
+    func showing(
+        _ total: Int, on renderer: any ResultRenderer,
+        _ run: (_ emit: @escaping (DeletionResult) -> Void, _ paced: @escaping (PaceChange) -> Void) -> BatchSummary
+    ) -> BatchSummary {
         let progress = ProgressLine(total: total)
-        let summary = run { result in
-            progress.erase(before: result)
-            renderer.render(result)
-            progress.advance()
-        }
+        let summary = run(
+            { result in
+                progress.erase(before: result)
+                renderer.render(result)
+                progress.advance()
+            }, pacing(progress))
         progress.erase()
         return summary
+    }
+
+    /// What a change of the batch's pace does: the progress line shows it, `-v` traces it.
+    func pacing(_ progress: ProgressLine) -> (PaceChange) -> Void {
+        let verbose = options.connection.verbose
+        return { [console] change in
+            progress.paced(change)
+            guard verbose else { return }
+            progress.erase()
+            console.err("* pace: \(change)")
+        }
     }
 
     /// `--by email` before a deletion: searches every address. Addresses no user has (or whose
@@ -91,7 +106,9 @@ struct UserListRun {
         var found: [(position: Int, result: DeletionResult)] = []
         var shown: [DeletionResult] = []
         let progress = ProgressLine(total: emails.count)
-        let search = prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop) { result in
+        let search = prepared.batch.run(
+            .findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop, paceChanged: pacing(progress)
+        ) { result in
             if result.user != nil {
                 found.append((position[result.email ?? ""] ?? 0, result))
             } else {
