@@ -132,4 +132,10 @@ extension Duration {
     public var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
+
+    /// For messages: `1.4 s` under ten seconds, else whole seconds (`120 s`).
+    public var spoken: String {
+        let seconds = seconds
+        return seconds < 10 && seconds != seconds.rounded() ? "\(Double(Int(seconds * 10)) / 10) s" : "\(Int(seconds.rounded())) s"
+    }
 }

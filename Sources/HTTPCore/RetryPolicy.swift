@@ -57,11 +57,10 @@ public struct RetryPolicy: Sendable {
         waited: Duration, comeBackAfter: Duration, random: inout R
     ) -> Decision {
         guard waited + comeBackAfter <= rateLimitWait else {
-            let limit = rateLimitWait.components.seconds
             if waited == .zero {
-                return .stop(reason: "the server asked to wait \(comeBackAfter.components.seconds) s, longer than the \(limit) s allowed")
+                return .stop(reason: "the server asked to wait \(comeBackAfter.spoken), longer than the \(rateLimitWait.spoken) allowed")
             }
-            return .stop(reason: "still rate limited after waiting \(waited.components.seconds) s, of the \(limit) s allowed")
+            return .stop(reason: "still rate limited after waiting \(waited.spoken); the wait allowed is \(rateLimitWait.spoken)")
         }
         let spread = min(max(comeBackAfter / 2, .milliseconds(100)), .seconds(5))
         return .retry(after: comeBackAfter + .milliseconds(Int64.random(in: 0...spread.milliseconds, using: &random)))

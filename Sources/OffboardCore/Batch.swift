@@ -65,6 +65,8 @@ public struct BatchSummary: Sendable {
         case interrupted
         case outputFailed
         case journalFailed
+        /// The session was about to expire and its renewal failed.
+        case sessionNotRenewed
     }
 
     public var total: Int
@@ -72,8 +74,9 @@ public struct BatchSummary: Sendable {
     public var failures = 0
     public var elapsed: Duration = .zero
     public var stopReason: StopReason?
-    /// Set when the journal could not be written: the run stopped, and this is why.
-    public var journalError: OffboardError?
+    /// Why the run stopped when no ID's result says it: the journal could not be written, or
+    /// the session could not be renewed.
+    public var stopError: OffboardError?
     private var worst = ExitStatus.success
 
     public init(total: Int) {
@@ -95,7 +98,7 @@ public struct BatchSummary: Sendable {
     }
 
     public var exitStatus: ExitStatus {
-        ExitStatus.forBatch([worst, journalError?.status ?? .success], interrupted: stopReason == .interrupted || stopReason == .outputFailed)
+        ExitStatus.forBatch([worst, stopError?.status ?? .success], interrupted: stopReason == .interrupted || stopReason == .outputFailed)
     }
 }
 
@@ -187,7 +190,7 @@ public struct Batch: Sendable {
         _ ids: IDList, journal: Journal?, stop: StopRequest, events: Events, makePlan: @escaping BatchScheduler<Plan>.MakePlan
     ) {
         let scheduler = BatchScheduler(
-            ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
+            ids: ids, serviceName: service.name, renewal: service.sessionRenewal, limits: settings.limits, transport: transport, journal: journal,
             stop: stop, random: random(), emit: events.emit, done: events.done, paceChanged: events.paceChanged, makePlan: makePlan)
         transport.execute { scheduler.scheduleFill() }
     }

@@ -36,6 +36,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
 
     let ids: IDList
     let serviceName: String
+    let renewal: (any SessionRenewal)?
     let limits: SchedulerLimits
     let transport: any Transport
     let journal: Journal?
@@ -48,6 +49,10 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     var random: any RandomNumberGenerator
     var summary: BatchSummary
     var journalError: OffboardError?
+    /// Why the session could not be renewed, when it could not.
+    var renewalError: OffboardError?
+    /// A session renewal is under way: nothing new starts until it is done.
+    var renewing = false
     /// The next ID never started.
     var next = 0
     /// IDs with a request under way; `--concurrency` bounds it.
@@ -64,13 +69,14 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     var finished = false
 
     init(
-        ids: IDList, serviceName: String, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
+        ids: IDList, serviceName: String, renewal: (any SessionRenewal)? = nil, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
         stop: StopRequest, random: any RandomNumberGenerator, emit: @escaping (DeletionResult) -> Void,
         done: @escaping (BatchSummary) -> Void, paceChanged: @escaping (PaceChange) -> Void = { _ in },
         makePlan: @escaping MakePlan
     ) {
         self.ids = ids
         self.serviceName = serviceName
+        self.renewal = renewal
         self.limits = limits
         self.transport = transport
         self.journal = journal
@@ -105,11 +111,12 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
             waiting.removeAll()
             paceTimerArmed = false
         }
+        renewSessionIfDue()
         var starting: [Entry] = []
-        while inFlight + starting.count < pacer.concurrency, !ready.isEmpty, paced() {
+        while !renewing, inFlight + starting.count < pacer.concurrency, !ready.isEmpty, paced() {
             starting.append(ready.removeFirst())
         }
-        while next < ids.count, inFlight + starting.count < pacer.concurrency, summary.stopReason == nil, !paceTimerArmed {
+        while !renewing, next < ids.count, inFlight + starting.count < pacer.concurrency, summary.stopReason == nil, !paceTimerArmed {
             // Skips and dry-run lines are reported in this loop without waiting for anything.
             if stop.isRequested {
                 summary.stopReason = stopReason(stop)
@@ -142,7 +149,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
             starting.removeAll()
         }
         start(starting)
-        if inFlight == 0, waiting.isEmpty, ready.isEmpty, !paceTimerArmed, next == ids.count || summary.stopReason != nil {
+        if inFlight == 0, !renewing, waiting.isEmpty, ready.isEmpty, !paceTimerArmed, next == ids.count || summary.stopReason != nil {
             finish()
         }
     }
@@ -169,9 +176,26 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         var entry = entry
         entry.isNew = false
         inFlight += 1
-        transport.submit(entry.plan.request, options: limits.transfer) { [self, entry] outcome in
+        let request = renewal?.withCurrentCredentials(entry.plan.request) ?? entry.plan.request
+        transport.submit(request, options: limits.transfer) { [self, entry] outcome in
             inFlight -= 1
             read(outcome, for: entry)
+        }
+    }
+
+    /// Sends the session's renewal when it is due, unless the batch is over or stopping.
+    func renewSessionIfDue() {
+        guard let renewal, !renewing, summary.stopReason == nil, next < ids.count || !ready.isEmpty || !waiting.isEmpty,
+            let request = renewal.renewalRequest()
+        else { return }
+        renewing = true
+        transport.submit(request, options: limits.transfer) { [self] outcome in
+            renewing = false
+            if let error = renewal.renewed(by: outcome) {
+                renewalError = error
+                if summary.stopReason == nil { summary.stopReason = .sessionNotRenewed }
+            }
+            scheduleFill()
         }
     }
 
@@ -268,7 +292,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         if let journal, !limits.dryRun, journalError == nil {
             do throws(OffboardError) { try journal.sync() } catch { journalError = error }
         }
-        summary.journalError = journalError
+        summary.stopError = journalError ?? renewalError
         summary.elapsed = transport.now - started
         done(summary)
     }
@@ -282,6 +306,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
             case .rateLimited: "not attempted: the server went on limiting the rate for longer than --rate-limit-wait"
             case .localError: "not attempted: a local error stopped the batch (see the first failure)"
             case .journalFailed: "not attempted: the journal could not be written"
+            case .sessionNotRenewed: "not attempted: the session could not be renewed"
             }
         return DeletionResult(
             service: serviceName, id: ids.id(at: index), line: ids.line(at: index),

@@ -44,9 +44,14 @@ public protocol DeletionService: Sendable {
     /// Why a base URL whose probe failed is not the API's, with `evidence` (what it answered),
     /// naming the likely mistake and the fix.
     func wrongBaseURLMessage(evidence: String) -> String
+
+    /// Credentials that expire during a run and are renewed before they do; nil when they do not.
+    var sessionRenewal: (any SessionRenewal)? { get }
 }
 
 extension DeletionService {
+    public var sessionRenewal: (any SessionRenewal)? { nil }
+
     public func isTransient(status: Int) -> Bool {
         [429, 502, 503, 504].contains(status)
     }

@@ -44,6 +44,8 @@ struct Pacer {
     private var announcedRate: Double?
     /// When the pace was last lowered or raised.
     private var lastChange: ContinuousClock.Instant
+    /// When a 429 last lowered it.
+    private var lastDecrease: ContinuousClock.Instant?
     /// When the server's pace last held a start back.
     private var lastHeldBack: ContinuousClock.Instant?
     /// Answers that were no 429 in the last second, oldest first (from `successesStart`): what
@@ -110,14 +112,14 @@ struct Pacer {
             announcedRate = announced
             if serverRate.map({ $0 > announced }) ?? true {
                 serverRate = announced
-                reasons.append("the server's quota is \(info!.quota!) per \(Self.describe(info!.window!))")
+                reasons.append("the server's quota is \(info!.quota!) per \(info!.window!.spoken)")
             }
         }
         if let remaining = info?.remaining {
             if remaining == 0, let reset = info?.reset, now + reset > holdUntil {
                 holdUntil = now + reset
                 holdIsQuotas = true
-                reasons.append("the quota is used up until its reset in \(Self.describe(reset))")
+                reasons.append("the quota is used up until its reset in \(reset.spoken)")
             } else if remaining > 0, holdIsQuotas, holdUntil > now {
                 // Whole seconds make the reset approximate: an answer from the new window ends the hold.
                 holdUntil = now
@@ -134,23 +136,31 @@ struct Pacer {
 
     /// A 429: start no faster than the server took in the last second (a little under), or half
     /// as fast when it took almost nothing; half as many in flight; nothing before `Retry-After`.
-    private mutating func slowDown(_ response: HTTPResponse, info: RateLimitInfo?, now: ContinuousClock.Instant) -> PaceChange {
-        let took = tookInLastSecond(now: now)
-        let lowered = took >= 2 ? Double(took) * 0.9 : (rate ?? Double(concurrency)) / 2
-        // Never faster than before, or than the quota announced.
-        serverRate = max(Self.slowest, [lowered, serverRate, announcedRate].compactMap { $0 }.min()!)
-        concurrency = max(1, concurrency / 2)
-        lastChange = now
+    private mutating func slowDown(_ response: HTTPResponse, info: RateLimitInfo?, now: ContinuousClock.Instant) -> PaceChange? {
         var reason = "a 429"
+        // The 429s of one burst answer requests sent before the first of them slowed the batch:
+        // they lower the pace once (as TCP halves once per window of losses), not once each.
+        let lowering = lastDecrease.map { now - $0 >= .seconds(1) } ?? true
+        if lowering {
+            let took = tookInLastSecond(now: now)
+            let lowered = took >= 2 ? Double(took) * 0.9 : (rate ?? Double(concurrency)) / 2
+            // Never faster than before, or than the quota announced.
+            serverRate = max(Self.slowest, [lowered, serverRate, announcedRate].compactMap { $0 }.min()!)
+            concurrency = max(1, concurrency / 2)
+            lastChange = now
+            lastDecrease = now
+        }
         let comeBack = response.header("Retry-After").flatMap { RetryPolicy.parseRetryAfter($0) } ?? info?.reset
+        var holds = false
         if let comeBack {
-            reason += " asked to wait \(Self.describe(comeBack))"
+            reason += " asked to wait \(comeBack.spoken)"
             if now + comeBack > holdUntil {
                 holdUntil = now + comeBack
                 holdIsQuotas = false
+                holds = true
             }
         }
-        return change(reason, now: now)
+        return lowering || holds ? change(reason, now: now) : nil
     }
 
     /// After a calm second: a lowered pace up by a share, up to the announced quota (or no
@@ -180,10 +190,5 @@ struct Pacer {
 
     private func change(_ reason: String, now: ContinuousClock.Instant) -> PaceChange {
         PaceChange(rate: rate, concurrency: concurrency, serverLimited: serverRate.map { cap == 0 || $0 < cap } ?? false, reason: reason)
-    }
-
-    static func describe(_ duration: Duration) -> String {
-        let seconds = duration.seconds
-        return seconds < 10 && seconds != seconds.rounded() ? "\(Double(Int(seconds * 10)) / 10) s" : "\(Int(seconds.rounded())) s"
     }
 }

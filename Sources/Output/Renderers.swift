@@ -150,6 +150,7 @@ public final class HumanRenderer: ResultRenderer {
         switch summary.stopReason {
         case .credentialsRejected?: line += "; stopped: credentials rejected"
         case .rateLimited?: line += "; stopped: rate limited"
+        case .sessionNotRenewed?: line += "; stopped: session not renewed"
         case .localError?: line += "; stopped: local error"
         case .interrupted?: line += "; stopped: interrupted"
         case .outputFailed?: line += "; stopped: standard output could not be written"

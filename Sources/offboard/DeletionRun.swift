@@ -78,7 +78,7 @@ struct DeletionRun {
         }
         shown.forEach { summary.include($0) }
         renderer.finish(summary)
-        if let error = summary.journalError { console.error(error.message) }
+        if let error = summary.stopError { console.error(error.message) }
         return summary.exitStatus
     }
 

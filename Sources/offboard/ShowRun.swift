@@ -19,6 +19,7 @@ struct ShowRun {
                 prepared.batch.run(work, prepared.inputs, stop: Interrupts.stop, paceChanged: paced, emit: emit)
             }
             renderer.finish(summary)
+            if let error = summary.stopError { console.error(error.message) }
             return summary.exitStatus
         }
     }

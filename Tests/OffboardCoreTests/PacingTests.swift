@@ -126,6 +126,7 @@ import Torii
         let first = try #require(run.result(ids[0]))
         #expect(first.error?.kind == .rateLimited)
         #expect(first.error?.message.contains("not retried: still rate limited after waiting") == true)
+        #expect(first.error?.message.hasSuffix("; the wait allowed is 5 s") == true)
         #expect(first.error?.hint?.contains("--rate-limit-wait") == true)
         // Every attempt but the last was inside the bound of 5 s.
         #expect(transport.sendTimes(of: ids[0]).allSatisfy { $0 <= .seconds(5) })
