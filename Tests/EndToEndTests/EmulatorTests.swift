@@ -336,6 +336,26 @@ import Testing
         #expect(get.header("RateLimit")?.hasPrefix(#""default";r="#) == true)
     }
 
+    /// The state counts every answer of each API by status (what a benchmark reads its 429s and
+    /// 401s from), the state endpoint's own not included.
+    @Test func theStateCountsEachAPIsAnswersByStatus() throws {
+        let emulator = try Emulator(["--seed-users", "5", "--rate-limit", "2"])
+        let connection = try RawConnection(emulator)
+        connection.send(
+            (1...5).map {
+                "DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", $0)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n"
+            }.joined())
+        let statuses = try (1...5).map { _ in try connection.readResponse().status }
+        #expect(try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\n\r\n").status == 401)
+        _ = try emulator.state()  // counted nowhere: the second read must not see the first
+        let state = try emulator.state()
+        let torii = try #require((state["torii"] as? [String: Any])?["answersByStatus"] as? [String: Int])
+        let expected = Dictionary(statuses.map { (String($0), 1) }, uniquingKeysWith: +)
+        #expect(torii == expected)
+        #expect(torii["429"] ?? 0 >= 1, "five DELETEs against a limit of two a second: \(statuses)")
+        #expect((state["akana"] as? [String: Any])?["answersByStatus"] as? [String: Int] == ["401": 1])
+    }
+
     // MARK: offboard stays light
 
     /// Only the emulator links SwiftNIO; `offboard` itself holds none of it.
