@@ -88,6 +88,11 @@ CURLcode offboard_easy_setopt_debug_callback(CURL *handle,
     return libcurl.curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
 }
 
+CURLcode offboard_easy_setopt_prereq_callback(CURL *handle,
+    int (*callback)(void *userdata, char *primary_ip, char *local_ip, int primary_port, int local_port)) {
+    return libcurl.curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+
 CURLcode offboard_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return libcurl.curl_easy_getinfo(handle, info, value);
 }

@@ -90,6 +90,10 @@ final class Emulator: Sendable {
         if config.faults.rateLimit > 0 {
             response.headers += rateLimitHeaders(for: api)
         }
+        // A dropped connection sends no answer, so it counts as none.
+        if !response.dropConnection {
+            world.withLock { $0.countAnswer(response.status, api: api) }
+        }
         return response
     }
 

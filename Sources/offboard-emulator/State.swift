@@ -78,6 +78,13 @@ struct WorldState {
     var torii: ToriiState
     var akana: AkanaState
     var faults: FaultState
+    /// Answers sent per API, by status code (as text: JSON object keys), so a benchmark can
+    /// count the 429s and 401s a run met.
+    var answersByStatus: [VendorAPI: [String: Int]] = [:]
+
+    mutating func countAnswer(_ status: Int, api: VendorAPI) {
+        answersByStatus[api, default: [:]][String(status), default: 0] += 1
+    }
 }
 
 /// Seeded users shared by both vendors: ID `00000000-0000-4000-8000-` + 12 hex digits of i.
@@ -104,6 +111,7 @@ struct StateSnapshot: Encodable {
     struct Torii: Encodable {
         let keyEnvironment: String
         let deleteRequests: Int
+        let answersByStatus: [String: Int]
         let users: [User]
     }
 
@@ -111,6 +119,7 @@ struct StateSnapshot: Encodable {
         let tenant: String
         let deleteRequests: Int
         let activeSessions: Int
+        let answersByStatus: [String: Int]
         let users: [User]
     }
 
@@ -123,10 +132,10 @@ extension WorldState {
         StateSnapshot(
             torii: .init(
                 keyEnvironment: toriiKeyEnvironment.rawValue, deleteRequests: torii.deleteRequests,
-                users: torii.directory.users.map { .init($0, environment: $0.profile) }),
+                answersByStatus: answersByStatus[.torii] ?? [:], users: torii.directory.users.map { .init($0, environment: $0.profile) }),
             akana: .init(
                 tenant: tenant, deleteRequests: akana.deleteRequests,
                 activeSessions: akana.activeSessionCount(nowMilliseconds: nowMilliseconds),
-                users: akana.directory.users.map { .init($0) }))
+                answersByStatus: answersByStatus[.akana] ?? [:], users: akana.directory.users.map { .init($0) }))
     }
 }

@@ -314,15 +314,20 @@ import Testing
 
     // MARK: Rate limits
 
-    @Test func aRateLimitIsAnnouncedOnEveryAnswerAndEnforcedWith429() throws {
-        let emulator = try Emulator(["--seed-users", "5", "--rate-limit", "1"])
-        let connection = try RawConnection(emulator)
-        // Five DELETEs pipelined in one write: they cannot all fall in different seconds.
+    /// DELETEs of the seeded users 1…5, pipelined in one write (so they cannot all fall in
+    /// different seconds of a rate limit), and their answers.
+    func fiveDeletesInOneWrite(_ connection: RawConnection) throws -> [RawResponse] {
         connection.send(
             (1...5).map {
                 "DELETE /api/server/v1/users/\(String(format: "00000000-0000-4000-8000-%012x", $0)) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n"
             }.joined())
-        let answers = try (1...5).map { _ in try connection.readResponse() }
+        return try (1...5).map { _ in try connection.readResponse() }
+    }
+
+    @Test func aRateLimitIsAnnouncedOnEveryAnswerAndEnforcedWith429() throws {
+        let emulator = try Emulator(["--seed-users", "5", "--rate-limit", "1"])
+        let connection = try RawConnection(emulator)
+        let answers = try fiveDeletesInOneWrite(connection)
         #expect(answers.contains { $0.status == 204 } && answers.contains { $0.status == 429 })
         for answer in answers {
             #expect(answer.header("RateLimit-Policy") == #""default";q=1;w=1"#)
@@ -334,6 +339,22 @@ import Testing
         let get = try connection.exchange("GET /api/server/v1/users/\(Self.toriiUser) HTTP/1.1\r\nHost: x\r\n\(Self.toriiKey)\r\n")
         #expect(get.header("RateLimit-Policy") == #""default";q=1;w=1"#)
         #expect(get.header("RateLimit")?.hasPrefix(#""default";r="#) == true)
+    }
+
+    /// The state counts every answer of each API by status (what a benchmark reads its 429s and
+    /// 401s from), the state endpoint's own not included.
+    @Test func theStateCountsEachAPIsAnswersByStatus() throws {
+        let emulator = try Emulator(["--seed-users", "5", "--rate-limit", "2"])
+        let connection = try RawConnection(emulator)
+        let statuses = try fiveDeletesInOneWrite(connection).map(\.status)
+        #expect(try connection.exchange("GET /api/users/\(Self.akanaUser) HTTP/1.1\r\nHost: x\r\n\r\n").status == 401)
+        _ = try emulator.state()  // counted nowhere: the second read must not see the first
+        let state = try emulator.state()
+        let torii = try #require((state["torii"] as? [String: Any])?["answersByStatus"] as? [String: Int])
+        let expected = Dictionary(statuses.map { (String($0), 1) }, uniquingKeysWith: +)
+        #expect(torii == expected)
+        #expect(torii["429"] ?? 0 >= 1, "five DELETEs against a limit of two a second: \(statuses)")
+        #expect((state["akana"] as? [String: Any])?["answersByStatus"] as? [String: Int] == ["401": 1])
     }
 
     // MARK: offboard stays light

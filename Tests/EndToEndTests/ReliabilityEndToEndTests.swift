@@ -126,6 +126,31 @@ import Testing
         #expect(((refusedLine["error"] as? [String: Any])?["message"] as? String)?.hasPrefix("the user belongs to the other environment") == true)
     }
 
+    /// libcurl sends a request again by itself, on a new connection, when a kept-alive one turns
+    /// out closed before any answer: the first copy may have been applied, so a 403 to the
+    /// second is settled by a look-up, as after a lost answer.
+    @Test func aRequestLibcurlSentTwiceCountsAsTwoAttempts() throws {
+        let second = "01931a73-8b00-7000-8000-000000000002"
+        let server = try ScriptedServer { request, index in
+            switch (request.method, index) {
+            case ("GET", _):
+                return .http(200, [("Content-Type", "application/json")], body: #"{"status":"deleted","deletedAt":"2026-11-30T10:00:00Z"}"#)
+            case (_, 0): return .http(204)
+            case (_, 1): return nil  // the kept-alive connection closes under the second DELETE
+            default: return .http(403)
+            }
+        }
+        let result = try run(
+            Binaries.path("offboard"),
+            ["torii", "delete", Self.user, second, "--yes", "--json", "--concurrency", "1", "--base-url", server.baseURL],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let lines = result.jsonLines()
+        #expect(lines.map { $0["outcome"] as? String } == ["deleted", "already_deleted"])
+        #expect(lines.last?["attempts"] as? Int == 2)
+        #expect(server.requests.map(\.method) == ["DELETE", "DELETE", "DELETE", "GET"])
+    }
+
     @Test func aStalledOrTricklingServerIsCutOffAtTheTimeout() throws {
         let head = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n"
         let stalled = try ScriptedServer { _, _ in .trickle(head, pieces: ["\r\n"], every: 5) }

@@ -21,6 +21,8 @@ CURLcode offboard_easy_setopt_header_callback(CURL *handle,
     size_t (*callback)(char *data, size_t size, size_t count, void *userdata));
 CURLcode offboard_easy_setopt_debug_callback(CURL *handle,
     int (*callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata));
+CURLcode offboard_easy_setopt_prereq_callback(CURL *handle,
+    int (*callback)(void *userdata, char *primary_ip, char *local_ip, int primary_port, int local_port));
 
 CURLcode offboard_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode offboard_easy_getinfo_string(CURL *handle, CURLINFO info, char **value);
