@@ -91,6 +91,20 @@ extension Offboard.AkanaCommand {
         IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
         """
 
+    /// Tokens are never options: they would show in `ps` and stay in shell history.
+    static let tokenRefusal = SecretOptionRefusal(
+        names: [
+            "--token", "--auth-token", "--csrf-token", "--atmo-auth-token", "--cookie", "--session", "--key", "--secret-key", "--api-key",
+            "--password",
+        ],
+        secret: "a session token",
+        instead: "run `offboard akana login`, or export AKANA_AUTH_TOKEN and AKANA_CSRF_TOKEN, or pass --auth-token-file and --csrf-token-file")
+
+    /// What `delete` and `show` say about an option they lack, besides the parser's typo check.
+    static func explainMissingOption(_ name: String, command: String) -> String? {
+        tokenRefusal.explain(name) ?? UsageAdvice.userIDsAreArguments(name, command: command)
+    }
+
     /// Akana documents no search: `--by email` is refused before anything else.
     static func refuseEmails(_ options: BatchOptions) throws {
         if options.by == .email {
@@ -98,7 +112,7 @@ extension Offboard.AkanaCommand {
         }
     }
 
-    struct Delete: ParsableCommand {
+    struct Delete: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "delete",
             abstract: "Delete Akana users (DELETE /api/users/{userID}).",
@@ -114,12 +128,16 @@ extension Offboard.AkanaCommand {
 
         func validate() throws { try refuseEmails(options.batch) }
 
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.AkanaCommand.explainMissingOption(name, command: "offboard akana delete")
+        }
+
         func run() throws {
             try DeletionRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Look Akana users up, read-only (GET /api/users/{userID}).",
@@ -135,12 +153,16 @@ extension Offboard.AkanaCommand {
 
         func validate() throws { try refuseEmails(options) }
 
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.AkanaCommand.explainMissingOption(name, command: "offboard akana show")
+        }
+
         func run() throws {
             try ShowRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
         }
     }
 
-    struct Login: ParsableCommand {
+    struct Login: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "login",
             abstract: "Log in and save the session for a base URL (mode 0600).",
@@ -159,6 +181,13 @@ extension Offboard.AkanaCommand {
 
         @Flag(help: "Read the password from standard input (its first line).")
         var passwordStdin = false
+
+        /// The password itself is never an option: it would show in `ps` and stay in shell history.
+        static let passwordRefusal = SecretOptionRefusal(
+            names: ["--password", "--pass", "--passwd", "--pw"], secret: "the password",
+            instead: "leave it out to be asked on the terminal, or pipe it in with --password-stdin")
+
+        static func explainMissingOption(_ name: String) -> String? { passwordRefusal.explain(name) }
 
         @OptionGroup var connection: ConnectionOptions
 

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// What an operator in a hurry meets (issue 17): typos, Ctrl-C, resumed runs, odd input files,
+/// the wrong URL scheme, dumb terminals, secrets tried as options, bare Akana IDs.
+@Suite struct OperatorInAHurryTests {
+    static let user = "01931a73-8b00-7000-8000-000000000001"
+
+    func offboard(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil) throws -> RunResult {
+        try run(Binaries.path("offboard"), arguments, environment: ["TORII_SECRET_KEY": "sk_test_emulator"].merging(env) { $1 }, stdin: stdin)
+    }
+
+    /// The first line of a usage error; the parser's usage lines follow it.
+    func usageError(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try offboard(arguments)
+        #expect(result.status == 64, "\(arguments)", sourceLocation: sourceLocation)
+        #expect(result.stdout == "", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains("\nUsage: offboard"), "the usage lines stay", sourceLocation: sourceLocation)
+        return String(result.stderr.prefix { $0 != "\n" })
+    }
+
+    // MARK: 1. typos
+
+    @Test(arguments: [
+        (["torii", "delete", "--dry", user], "Error: Unknown option '--dry'. Did you mean '--dry-run'?"),
+        (["torii", "delete", "--dryrun", user], "Error: Unknown option '--dryrun'. Did you mean '--dry-run'?"),
+        (["akana", "delete", "--ignore-notfound", user], "Error: Unknown option '--ignore-notfound'. Did you mean '--ignore-not-found'?"),
+        (["torii", "delete", "--jsno", user], "Error: Unknown option '--jsno'. Did you mean '--json'?"),
+        (["torii", "delete", "--no", user], "Error: Unknown option '--no'. Did you mean '--no-color' or '--no-check'?"),
+        (
+            ["torii", "delete", "--id", user],
+            "Error: Unknown option '--id': user IDs are arguments, not an option — offboard torii delete <user-id> ... (or --from-file <path>, one ID per line)"
+        ),
+        (
+            ["torii", "show", "--email", "ada@acme.example"],
+            "Error: Unknown option '--email': to find users by email address, pass --by email and the addresses as arguments — offboard torii show --by email <address> ..."
+        ),
+    ])
+    func aMistypedOptionGetsTheNearestOne(arguments: [String], expected: String) throws {
+        #expect(try usageError(arguments) == expected)
+    }
+
+    /// However close a typo is to `--yes`, it is never offered: it deletes without asking.
+    @Test(arguments: [["--yess"], ["--ye"], ["--yse"], ["--es"], ["-Y"], ["--dry"], ["--id"], ["--y"]])
+    func yesIsNeverSuggested(option: [String]) throws {
+        for command in [["torii", "delete"], ["akana", "delete"]] {
+            let result = try offboard(command + option + [Self.user])
+            #expect(result.status == 64)
+            #expect(!result.stderr.contains("'--yes'") && !result.stderr.contains("'-y'"), "\(command + option): \(result.stderr)")
+        }
+    }
+
+    @Test(arguments: [
+        (["tori", "delete", user], "Error: Unknown command 'tori'. Did you mean 'torii'?"),
+        (["torii", "delet", user], "Error: Unknown command 'delet'. Did you mean 'delete'?"),
+        (["akana", "lgoin"], "Error: Unknown command 'lgoin'. Did you mean 'login'?"),
+        (["akana", "logut"], "Error: Unknown command 'logut'. Did you mean 'logout'?"),
+        (["torii", "rm", user], "Error: Unknown command 'rm'. Did you mean 'delete'?"),
+        (["okta", "delete", user], "Error: Unknown command 'okta' — the commands of offboard are 'torii', 'akana'"),
+    ])
+    func aMistypedCommandGetsTheNearestOne(arguments: [String], expected: String) throws {
+        #expect(try usageError(arguments) == expected)
+    }
+
+    // MARK: 9. secrets tried as options
+
+    @Test(arguments: [
+        (["torii", "delete", "--secret-key", "sk_live_hunter2secret", user], "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>"),
+        (["torii", "show", "--secret-key=sk_live_hunter2secret", user], "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>"),
+        (["torii", "delete", "--key", "sk_live_hunter2secret", user], "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>"),
+        (["torii", "delete", "--token", "sk_live_hunter2secret", user], "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>"),
+        (
+            ["akana", "delete", "--token", "TokenID%3Dhunter2secret", user],
+            "export AKANA_AUTH_TOKEN and AKANA_CSRF_TOKEN, or pass --auth-token-file and --csrf-token-file"
+        ),
+        (["akana", "login", "--email", "a@b", "--password", "hunter2secret"], "or pipe it in with --password-stdin"),
+    ])
+    func aSecretGivenAsAnOptionIsRefusedOnPurposeAndNotRepeated(arguments: [String], instead: String) throws {
+        let result = try offboard(arguments)
+        #expect(result.status == 64)
+        let first = String(result.stderr.prefix { $0 != "\n" })
+        #expect(first.contains(", on purpose (other users could read it in ps, and shell history would keep it) — "), "\(first)")
+        #expect(first.hasSuffix(instead), "\(first)")
+        #expect(!result.stderr.contains("hunter2secret"), "the value given is never repeated")
+    }
+}
