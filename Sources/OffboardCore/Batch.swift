@@ -68,6 +68,9 @@ public struct BatchSummary: Sendable {
     public var total: Int
     public var counts: [Outcome: Int] = [:]
     public var failures = 0
+    /// Results of IDs the batch did not send (outcome `failed`, error `not_attempted`): not
+    /// failures of their own, since the stop decides.
+    public var notAttempted = 0
     public var elapsed: Duration = .zero
     public var stopReason: StopReason?
     /// Set when the journal could not be written: the run stopped, and this is why.
@@ -86,6 +89,7 @@ public struct BatchSummary: Sendable {
 
     mutating func add(_ result: DeletionResult) {
         counts[result.outcome, default: 0] += 1
+        if result.error?.kind == .notAttempted { notAttempted += 1 }
         if let error = result.error, error.kind != .notAttempted {
             failures += 1
             worst = max(worst, ExitStatus.forFailure(error.kind))

@@ -6,8 +6,17 @@ import Testing
 @Suite struct OperatorInAHurryTests {
     static let user = "01931a73-8b00-7000-8000-000000000001"
 
-    func offboard(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil) throws -> RunResult {
-        try run(Binaries.path("offboard"), arguments, environment: ["TORII_SECRET_KEY": "sk_test_emulator"].merging(env) { $1 }, stdin: stdin)
+    static func seeded(_ index: Int) -> String { String(format: "00000000-0000-4000-8000-%012x", index) }
+
+    /// Seeded IDs `range`, one per line.
+    static func idLines(_ range: ClosedRange<Int>) -> String { range.map(seeded).joined(separator: "\n") + "\n" }
+
+    func offboard(
+        _ arguments: [String], env: [String: String] = [:], stdin: String? = nil, signal: (Int32, SignalMoment)? = nil
+    ) throws -> RunResult {
+        try run(
+            Binaries.path("offboard"), arguments, environment: ["TORII_SECRET_KEY": "sk_test_emulator"].merging(env) { $1 }, stdin: stdin,
+            signal: signal)
     }
 
     /// The first line of a usage error; the parser's usage lines follow it.
@@ -82,5 +91,24 @@ import Testing
         #expect(first.contains(", on purpose (other users could read it in ps, and shell history would keep it) — "), "\(first)")
         #expect(first.hasSuffix(instead), "\(first)")
         #expect(!result.stderr.contains("hunter2secret"), "the value given is never repeated")
+    }
+
+    // MARK: 3. the summary of a stopped batch
+
+    /// IDs a stop left unsent are not failures: the summary names them apart, counts grouped.
+    @Test func theSummaryNamesTheIDsNotAttemptedApart() throws {
+        let emulator = try Emulator(["--seed-users", "1200", "--latency", "300"])
+        let result = try offboard(
+            ["torii", "delete", "--from-file", "-", "--yes", "--concurrency", "2"], env: ["TORII_BASE_URL": emulator.baseURL],
+            stdin: Self.idLines(1...1200), signal: (SIGINT, .afterStdoutLines(2)))
+        #expect(result.status == 130)
+        let deleted = result.stdout.split(separator: "\n").count
+        let notAttempted = 1200 - deleted
+        let summary = try #require(result.stderr.split(separator: "\n").last)
+        #expect(
+            summary.hasPrefix("\(deleted) deleted, 1,\(String(format: "%03d", notAttempted - 1000)) not attempted (interrupted) of 1,200 in "),
+            "\(summary)")
+        #expect(summary.hasSuffix(" s (torii, test environment)"), "\(summary)")
+        #expect(!summary.contains("failed"))
     }
 }
