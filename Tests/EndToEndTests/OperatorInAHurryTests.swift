@@ -111,4 +111,52 @@ import Testing
         #expect(summary.hasSuffix(" s (torii, test environment)"), "\(summary)")
         #expect(!summary.contains("failed"))
     }
+
+    // MARK: 7, 8. terminals
+
+    /// Runs offboard on a pseudo-terminal (`script`): stdout and stderr both end up in the
+    /// result's stdout, as the terminal showed them.
+    func onATerminal(_ arguments: String, env: [String: String]) throws -> RunResult {
+        try run(
+            "/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) \(arguments)", "/dev/null"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator"].merging(env) { $1 })
+    }
+
+    /// `TERM=dumb` (Emacs' shell, an editor's console) shows escape sequences as garbage: no
+    /// colour, no progress line redrawn in place.
+    @Test func aDumbTerminalGetsNoEscapeSequences() throws {
+        let emulator = try Emulator(["--seed-users", "40"])
+        let missing = "01931a73-8b00-7000-8000-0000000000aa"
+        let ids = (1...40).map(Self.seeded).joined(separator: " ")
+        let dumb = try onATerminal("torii delete \(ids) \(missing) --yes", env: ["TORII_BASE_URL": emulator.baseURL, "TERM": "dumb"])
+        #expect(dumb.status == 1, "the missing user")
+        #expect(dumb.stdout.contains("deleted \(Self.seeded(40))"))
+        #expect(dumb.stdout.contains("error: \(missing): "))
+        #expect(!dumb.stdout.contains("\u{1B}"), "\(dumb.stdout.debugDescription)")
+
+        // The same on a terminal that takes them: colour (and so a test that could fail).
+        let emulator2 = try Emulator(["--seed-users", "40"])
+        let xterm = try onATerminal("torii delete \(ids) --yes", env: ["TORII_BASE_URL": emulator2.baseURL, "TERM": "xterm"])
+        #expect(xterm.status == 0)
+        #expect(xterm.stdout.contains("\u{1B}[32mdeleted\u{1B}[0m"))
+    }
+
+    /// Results printed on the terminal erase the progress line one by one; it is redrawn at
+    /// most ten times a second, not once per ID.
+    @Test func theProgressLineIsRedrawnAtMostTenTimesASecond() throws {
+        let count = 400
+        let emulator = try Emulator(["--seed-users", "\(count)"])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)").path
+        try Self.idLines(1...count).write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try onATerminal(
+            "torii delete --from-file \(file) --yes --concurrency 8", env: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(result.status == 0)
+        #expect(result.stdout.components(separatedBy: "deleted\u{1B}[0m 00000000-").count - 1 == count, "every result on the terminal")
+        let drawings = result.stdout.components(separatedBy: "/\(count) · ").count - 1
+        let summary = try #require(result.stdout.range(of: "\(count) deleted of \(count) in "))
+        let seconds = try #require(Double(result.stdout[summary.upperBound...].prefix { $0 != " " }))
+        #expect(drawings >= 1, "a progress line was drawn")
+        #expect(Double(drawings) <= seconds * 10 + 2, "\(drawings) drawings in \(seconds) s")
+    }
 }
