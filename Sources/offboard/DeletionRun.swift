@@ -48,14 +48,18 @@ struct DeletionRun {
             journal = try openJournal(for: ids, service: service, console: console)
         }
 
+        // What an earlier run with this journal did is not sent again, nor looked up.
+        let done = Set((0..<ids.count).filter { journal?.prior[$0] == .done })
         // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
         let knowsUsers = options.checksFirst || options.batch.by == .email
-        let check = Check(batch: prepared.batch, ids: ids, known: users)
+        let check = Check(batch: prepared.batch, ids: ids, known: users, skipping: done)
         if knowsUsers, let stopped = check.perform(renderer: renderer) {
             return ended(stopped, renderer: renderer, console: console)
         }
-        if asks, ids.count > check.settled.count {
-            let listing = Confirmation.Listing(ids: ids, users: check.users, settled: check.settled, checked: knowsUsers, unresolved: shown.count)
+        let listing = Confirmation.Listing(
+            ids: ids, users: check.users, settled: check.settled, checked: knowsUsers, unresolved: shown.count,
+            journal: journal.map { ($0.path, done) })
+        if asks, !listing.toDelete.isEmpty {
             let confirmed = Confirmation.ask(listing, service: service) { Interrupts.stop.isRequested }
             if Interrupts.stop.isRequested {
                 console.err("interrupted: nothing deleted")
@@ -103,18 +107,22 @@ struct DeletionRun {
 
 /// `--check`: every user looked up before the confirmation (with `--by email` the search found
 /// them already). What a look-up settles — already deleted, no such user, out of reach — gets no
-/// DELETE; the rest are listed by name in the confirmation.
+/// DELETE; the rest are listed by name in the confirmation. IDs a journal shows done are not
+/// looked up: they are not sent again either.
 final class Check {
     let batch: Batch
     let ids: IDList
+    /// Indices of the IDs not to look up.
+    let skipping: Set<Int>
     private(set) var users: [Int: UserRecord]
     private(set) var settled: [Int: DeletionResult] = [:]
     private var failures: [DeletionResult] = []
 
-    init(batch: Batch, ids: IDList, known users: [Int: UserRecord]) {
+    init(batch: Batch, ids: IDList, known users: [Int: UserRecord], skipping: Set<Int> = []) {
         self.batch = batch
         self.ids = ids
         self.users = users
+        self.skipping = skipping
     }
 
     /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
@@ -125,8 +133,11 @@ final class Check {
             return nil
         }
         let position = Dictionary(uniqueKeysWithValues: (0..<ids.count).map { (ids.id(at: $0), $0) })
-        let progress = ProgressLine(total: ids.count)
-        let summary = batch.run(.lookUp, ids, stop: Interrupts.stop) { [self] result in
+        let wanted = (0..<ids.count).filter { !skipping.contains($0) }
+        guard !wanted.isEmpty else { return nil }
+        let lookUp = wanted.count == ids.count ? ids : IDList(found: wanted.map { (ids.userID(at: $0), ids.line(at: $0)) }, suffix: ids.suffix)
+        let progress = ProgressLine(total: lookUp.count)
+        let summary = batch.run(.lookUp, lookUp, stop: Interrupts.stop) { [self] result in
             if let index = position[result.id] { settle(index, Lookup(result), as: result) }
             if result.error != nil { failures.append(result) }
             progress.advance()

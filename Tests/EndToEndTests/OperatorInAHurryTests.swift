@@ -159,4 +159,38 @@ import Testing
         #expect(drawings >= 1, "a progress line was drawn")
         #expect(Double(drawings) <= seconds * 10 + 2, "\(drawings) drawings in \(seconds) s")
     }
+
+    // MARK: 4. a resumed run
+
+    /// With a journal, the confirmation counts what remains, and a mass deletion's typed count
+    /// is the remaining count: the old total no longer confirms.
+    @Test func aResumedRunAsksOnlyForWhatRemains() throws {
+        let emulator = try Emulator(["--seed-users", "150"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("leavers.journal").path
+        let file = folder.appendingPathComponent("leavers.txt").path
+        try Self.idLines(1...150).write(toFile: file, atomically: true, encoding: .utf8)
+        let env = ["TORII_BASE_URL": emulator.baseURL]
+        let first = try offboard(["torii", "delete", "--journal", journal, "--yes"] + (1...30).map(Self.seeded), env: env)
+        #expect(first.status == 0)
+
+        let arguments = "torii delete --from-file \(file) --journal \(journal)"
+        let oldTotal = try run(
+            "/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) \(arguments)", "/dev/null"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: "150\n")
+        #expect(oldTotal.stdout.contains("About to delete 120 torii users (test environment) at \(emulator.baseURL):"))
+        #expect(oldTotal.stdout.contains("Checked 120: 120 active\r\n"), "the users done are not looked up again")
+        #expect(oldTotal.stdout.contains("120 to delete; 30 done in the journal \(journal) (not sent again)"))
+        #expect(oldTotal.stdout.contains("Type 120 to delete 120 users:"))
+        #expect(oldTotal.status == 1, "150 is not the count asked for")
+        #expect(try emulator.toriiDeleteRequests() == 30)
+
+        let remaining = try run(
+            "/usr/bin/script", ["-qec", "\(Binaries.path("offboard")) \(arguments) -q", "/dev/null"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], stdin: "120\n")
+        #expect(remaining.status == 0)
+        #expect(try emulator.toriiDeleteRequests() == 150)
+    }
 }
