@@ -14,10 +14,14 @@ public protocol IDFormat: Sendable {
     var suffix: String { get }
     /// What the inputs are called in messages: `user ID` and `user IDs` unless told otherwise.
     var inputNouns: (one: String, many: String) { get }
+    /// What the operator should know about how the inputs were read (Akana's bare UUIDs taken
+    /// as the known tenant's), once all are read: shown as warnings.
+    var readingNotes: [String] { get }
 }
 
 extension IDFormat {
     public var inputNouns: (one: String, many: String) { ("user ID", "user IDs") }
+    public var readingNotes: [String] { [] }
 }
 
 public struct IDFormatError: Error, Sendable {
@@ -209,7 +213,7 @@ public struct IDReader {
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }
         guard ids.count > 0 else { throw IDReader.nothingGiven }
-        var warnings: [String] = []
+        var warnings = format.readingNotes
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
             warnings.append(

@@ -88,7 +88,8 @@ extension Offboard.AkanaCommand {
     static let credentialsDiscussion = """
         Credentials come from AKANA_AUTH_TOKEN / --auth-token-file and AKANA_CSRF_TOKEN / \
         --csrf-token-file, else from the session saved by `offboard akana login` for the base URL. \
-        IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
+        IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused. \
+        With the tenant known (the session, --fed-member, AKANA_FED_MEMBER), a bare <uuid> is taken as its user.
         """
 
     /// Tokens are never options: they would show in `ps` and stay in shell history.
@@ -119,7 +120,7 @@ extension Offboard.AkanaCommand {
             discussion: credentialsDiscussion
         )
 
-        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>, or a bare <uuid> of the known tenant).", valueName: "user-id"))
         var userIDs: [String] = []
 
         @OptionGroup var credentials: Credentials
@@ -144,7 +145,7 @@ extension Offboard.AkanaCommand {
             discussion: credentialsDiscussion
         )
 
-        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>, or a bare <uuid> of the known tenant).", valueName: "user-id"))
         var userIDs: [String] = []
 
         @OptionGroup var credentials: Credentials
@@ -244,7 +245,10 @@ extension Offboard.AkanaCommand {
             let console = connection.console
             try reportingErrors(console) {
                 let store = try AkanaSessionStore.standard()
-                let base = try target.resolve()?.description ?? onlySavedSession(store)
+                guard let base = try target.resolve()?.description ?? onlySavedSession(store) else {
+                    console.err("not logged in: there is no saved session, so nothing to log out of")
+                    return .success
+                }
                 let session: AkanaSession?
                 do {
                     session = try store.load(baseURL: base)
@@ -270,13 +274,13 @@ extension Offboard.AkanaCommand {
             }
         }
 
-        private func onlySavedSession(_ store: AkanaSessionStore) throws -> String {
+        /// The one saved session's base URL; nil when there is none (nothing to do).
+        private func onlySavedSession(_ store: AkanaSessionStore) throws -> String? {
             let saved = store.savedBaseURLs()
-            guard saved.count == 1 else {
-                let list = saved.isEmpty ? "there are none" : "there are \(saved.count): \(saved.joined(separator: ", "))"
-                throw OffboardError(.usage, "which session? \(list) — pass --base-url")
+            guard saved.count <= 1 else {
+                throw OffboardError(.usage, "which session? there are \(saved.count): \(saved.joined(separator: ", ")) — pass --base-url")
             }
-            return saved[0]
+            return saved.first
         }
     }
 }
