@@ -193,4 +193,28 @@ import Testing
         #expect(remaining.status == 0)
         #expect(try emulator.toriiDeleteRequests() == 150)
     }
+
+    // MARK: 6. https:// to a plain-HTTP server
+
+    /// A plain-HTTP server behind an https:// URL is no certificate problem: neither --cacert
+    /// nor --insecure helps, and the message asks about the scheme instead.
+    @Test func httpsToAPlainHTTPServerAsksAboutTheScheme() throws {
+        let emulator = try Emulator()
+        let https = "https://" + emulator.baseURL.dropFirst("http://".count)
+        for extra in [[], ["--insecure"]] {
+            let result = try offboard(["torii", "delete", Self.user, "--yes", "--base-url", https] + extra)
+            #expect(result.status == 69)
+            #expect(result.stderr.contains("error: \(Self.user): the server did not answer TLS ("), "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "hint: it seems to speak plain HTTP: should the URL start with http:// instead of https://? (--cacert and --insecure cannot help)"
+                ))
+            #expect(!result.stderr.contains("TLS verification failed") && !result.stderr.contains("pass --cacert"))
+        }
+        let login = try offboard(
+            ["akana", "login", "--base-url", https, "--email", "admin@acme.example", "--password-stdin"], stdin: "offboard-demo\n")
+        #expect(login.status == 69)
+        #expect(login.stderr.contains("should the URL start with http:// instead of https://?"), "\(login.stderr)")
+        #expect(try emulator.toriiDeleteRequests() == 0)
+    }
 }
