@@ -217,4 +217,85 @@ import Testing
         #expect(login.stderr.contains("should the URL start with http:// instead of https://?"), "\(login.stderr)")
         #expect(try emulator.toriiDeleteRequests() == 0)
     }
+
+    // MARK: 5. odd input files
+
+    func temporaryFile(_ name: String, _ contents: Data) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(name).path
+        #expect(FileManager.default.createFile(atPath: path, contents: contents, attributes: [.posixPermissions: 0o600]))
+        return path
+    }
+
+    /// Text with a byte-order mark in UTF-16 or UTF-32, as Windows tools export it, reads as
+    /// the same IDs (line numbers and CRLF included).
+    @Test(arguments: [String.Encoding.utf16LittleEndian, .utf16BigEndian, .utf32LittleEndian])
+    func aUTF16OrUTF32FileWithAByteOrderMarkIsDecoded(encoding: String.Encoding) throws {
+        let emulator = try Emulator(["--seed-users", "3"])
+        let text = "# leavers\r\n\(Self.seeded(1))\r\n\r\n\(Self.seeded(2))\r\n\(Self.seeded(3))\r\n"
+        let mark: [UInt8] =
+            switch encoding {
+            case .utf16LittleEndian: [0xFF, 0xFE]
+            case .utf16BigEndian: [0xFE, 0xFF]
+            default: [0xFF, 0xFE, 0, 0]
+            }
+        let file = try temporaryFile("leavers.txt", Data(mark) + (try #require(text.data(using: encoding))))
+        let result = try offboard(
+            ["torii", "delete", "--from-file", file, "--yes", "--json", "--concurrency", "1"], env: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.jsonLines()
+        #expect(lines.map { $0["id"] as? String } == [Self.seeded(1), Self.seeded(2), Self.seeded(3)])
+        #expect(lines.map { $0["line"] as? Int } == [2, 4, 5])
+        #expect(try emulator.toriiDeleteRequests() == 3)
+    }
+
+    @Test func aUTF16FileWithoutAByteOrderMarkIsRefusedNamingTheEncoding() throws {
+        let emulator = try Emulator(["--seed-users", "2"])
+        let file = try temporaryFile("leavers.txt", try #require(Self.idLines(1...2).data(using: .utf16LittleEndian)))
+        let result = try offboard(["torii", "delete", "--from-file", file, "--yes"], env: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr
+                == "error: --from-file \(file) holds NUL bytes (line 1), so it is not UTF-8 text: UTF-16LE without a byte-order mark? convert it, e.g. iconv -f UTF-16LE -t UTF-8 \(file) > ids.txt; nothing was sent\n"
+        )
+        #expect(try emulator.toriiDeleteRequests() == 0)
+    }
+
+    /// A CSV export is not one ID per line: the message finds the column of IDs and shows a
+    /// pipeline that takes it — which, run, deletes exactly those users.
+    @Test func aCSVFileShowsHowToTakeTheIDColumn() throws {
+        let emulator = try Emulator(["--seed-users", "3"])
+        let rows = (1...3).map { "\"Seed User\($0)\",\"\(Self.seeded($0))\",seed.user\($0)@example.com" }
+        let file = try temporaryFile("leavers export.csv", Data((["name,id,email"] + rows).joined(separator: "\r\n").utf8))
+        let env = ["TORII_BASE_URL": emulator.baseURL]
+        let refused = try offboard(["torii", "delete", "--from-file", file, "--yes"], env: env)
+        #expect(refused.status == 65)
+        let prefix =
+            "error: --from-file \(file) looks like CSV, not one ID per line: the user IDs are in column 2 (\"id\") of 3 — take that column, e.g. "
+        #expect(refused.stderr.hasPrefix(prefix), "\(refused.stderr)")
+        #expect(try emulator.toriiDeleteRequests() == 0)
+
+        let pipeline = try #require(refused.stderr.dropFirst(prefix.count).components(separatedBy: "; nothing was sent").first)
+        #expect(pipeline == "tail -n +2 '\(file)' | cut -d, -f2 | tr -d '\"' | offboard … --from-file -")
+        let command = pipeline.replacingOccurrences(of: "offboard …", with: "\(Binaries.path("offboard")) torii delete --yes --json")
+        let taken = try run("/bin/bash", ["-c", command], environment: env.merging(["TORII_SECRET_KEY": "sk_test_emulator"]) { $1 })
+        #expect(taken.status == 0, "\(taken.stderr)")
+        #expect(taken.jsonLines().compactMap { $0["id"] as? String } == (1...3).map(Self.seeded))
+    }
+
+    @Test func aKeyFileWithAUTF8ByteOrderMarkNamesTheMark() throws {
+        let emulator = try Emulator()
+        let key = try temporaryFile("torii.key", Data([0xEF, 0xBB, 0xBF] + Array("sk_test_emulator\r\n".utf8)))
+        let result = try run(
+            Binaries.path("offboard"), ["torii", "delete", Self.user, "--yes", "--secret-key-file", key],
+            environment: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(result.status == 78)
+        #expect(
+            result.stderr
+                == "error: --secret-key-file \(key) starts with a UTF-8 byte-order mark (bytes EF BB BF, as some Windows editors save) — save it without one, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' \(key)\n"
+        )
+        #expect(!result.stderr.contains("sk_test_emulator"))
+        #expect(try emulator.toriiDeleteRequests() == 0)
+    }
 }
