@@ -7,8 +7,9 @@ import Glibc
 /// The progress line on a terminal's stderr: `1,234/10,000 · 850/s · ETA 10 s`. Drawn at most
 /// ten times a second, and erased before anything else is printed, so it never mixes with
 /// results. It does nothing when stderr is not a terminal that takes escape sequences
-/// (`TERM=dumb`).
-public final class ProgressLine {
+/// (`TERM=dumb`). Used by one thread at a time: the transfer thread while a batch runs (results,
+/// and the Ctrl-C notice, are written there), the command's thread before and after.
+public final class ProgressLine: @unchecked Sendable {
     /// The least time between two drawings: a fast batch printing its results on the terminal
     /// erases the line for each, and redrawing it as often would cost more than the results.
     static let redrawInterval = Duration.milliseconds(100)

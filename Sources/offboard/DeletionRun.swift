@@ -53,7 +53,7 @@ struct DeletionRun {
         // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
         let knowsUsers = options.checksFirst || options.batch.by == .email
         let check = Check(batch: prepared.batch, ids: ids, known: users, skipping: done)
-        if knowsUsers, let stopped = check.perform(renderer: renderer) {
+        if knowsUsers, let stopped = check.perform(renderer: renderer, via: prepared.loop, console: console) {
             return ended(stopped, renderer: renderer, console: console)
         }
         let listing = Confirmation.Listing(
@@ -72,7 +72,8 @@ struct DeletionRun {
         }
 
         if !options.dryRun { try journal?.beginWriting() }
-        var summary = run.showing(ids.count, on: renderer) { emit in
+        let notice = StopNotice.deletions(journal: options.dryRun ? nil : journal?.path)
+        var summary = run.showing(ids.count, on: renderer, via: prepared.loop, notice: notice) { emit in
             prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop) { result in
                 guard !emails.isEmpty else { return emit(result) }
                 var result = result
@@ -127,7 +128,7 @@ final class Check {
 
     /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
     /// credentials, a base URL that is not the API's, Ctrl-C), whose failures are shown.
-    func perform(renderer: any ResultRenderer) -> BatchSummary? {
+    func perform(renderer: any ResultRenderer, via loop: TransferLoop, console: Console) -> BatchSummary? {
         guard users.count < ids.count else {
             for (index, user) in users { settle(index, .found(user), as: nil) }
             return nil
@@ -137,10 +138,12 @@ final class Check {
         guard !wanted.isEmpty else { return nil }
         let lookUp = wanted.count == ids.count ? ids : IDList(found: wanted.map { (ids.userID(at: $0), ids.line(at: $0)) }, suffix: ids.suffix)
         let progress = ProgressLine(total: lookUp.count)
-        let summary = batch.run(.lookUp, lookUp, stop: Interrupts.stop) { [self] result in
-            if let index = position[result.id] { settle(index, Lookup(result), as: result) }
-            if result.error != nil { failures.append(result) }
-            progress.advance()
+        let summary = Interrupts.announcing(.lookUps, on: loop, progress: progress, console: console) {
+            batch.run(.lookUp, lookUp, stop: Interrupts.stop) { [self] result in
+                if let index = position[result.id] { settle(index, Lookup(result), as: result) }
+                if result.error != nil { failures.append(result) }
+                progress.advance()
+            }
         }
         progress.erase()
         guard summary.stopReason != nil else { return nil }
@@ -169,42 +172,4 @@ func secret(file: String?, option: String, environment: String, console: Console
     guard let value = try environmentValue(environment) else { return nil }
     try checkSecret(value, source: environment)
     return value
-}
-
-/// Ctrl-C (and SIGTERM): the first stops new deletions and lets in-flight ones finish and
-/// report; a second one exits at once.
-enum Interrupts {
-    static let stop = StopRequest()
-    /// Counted apart from `stop`, which a failing stdout also sets: that is not a first Ctrl-C.
-    static let signalsReceived = Atomic<Int>(0)
-
-    static func install() {
-        // Both initialised here, not first in a signal handler.
-        _ = stop
-        _ = signalsReceived.load(ordering: .relaxed)
-        // Writes to a closed pipe fail with EPIPE instead of killing the run mid-batch.
-        signal(SIGPIPE, SIG_IGN)
-        let handler: @convention(c) (Int32) -> Void = { _ in
-            if Interrupts.signalsReceived.add(1, ordering: .relaxed).oldValue > 0 { _exit(130) }
-            Interrupts.stop.request(.interrupted)
-        }
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
-        // A parent may have started us with them blocked (posix_spawn from a worker thread).
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
-    }
-
-    /// Standard output failed: results can no longer be shown, so nothing new starts. A reader
-    /// that went away (EPIPE: `offboard … | head -1`) needs no message; a full disk or a closed
-    /// descriptor (`>&-`) does, once.
-    @Sendable static func outputFailed(_ error: Int32) {
-        guard stop.request(.outputFailed), error != EPIPE else { return }
-        writeAll(
-            "error: cannot write to standard output: \(String(cString: strerror(error))) — the run stops; nothing new is sent\n",
-            to: STDERR_FILENO)
-    }
 }

@@ -24,6 +24,8 @@ struct UserListRun {
         let inputs: IDList
         let service: any DeletionService
         let batch: Batch
+        /// The batch's transport, which knows how many requests are in flight.
+        let loop: TransferLoop
     }
 
     enum FindOutcome {
@@ -59,7 +61,7 @@ struct UserListRun {
         // libcurl is loaded here, once everything is checked: a machine without it is told
         // before the operator confirms and before a journal is created.
         let loop = try options.connection.transferLoop(console, redaction: service.redaction, connections: options.concurrency)
-        return Prepared(inputs: inputs, service: service, batch: Batch(service: service, settings: settings(plan), transport: loop))
+        return Prepared(inputs: inputs, service: service, batch: Batch(service: service, settings: settings(plan), transport: loop), loop: loop)
     }
 
     func renderer(for service: any DeletionService, quiet: Bool = false) -> any ResultRenderer {
@@ -68,13 +70,19 @@ struct UserListRun {
             : HumanRenderer(console: console, quiet: quiet, scope: "\(service.name), \(service.scopeDescription)")
     }
 
-    /// Runs a batch with the progress line, each result rendered as it comes.
-    func showing(_ total: Int, on renderer: any ResultRenderer, _ run: (@escaping (DeletionResult) -> Void) -> BatchSummary) -> BatchSummary {
+    /// Runs a batch with the progress line, each result rendered as it comes; the first Ctrl-C
+    /// is answered at once with `notice`.
+    func showing(
+        _ total: Int, on renderer: any ResultRenderer, via loop: TransferLoop, notice: StopNotice,
+        _ run: (@escaping (DeletionResult) -> Void) -> BatchSummary
+    ) -> BatchSummary {
         let progress = ProgressLine(total: total)
-        let summary = run { result in
-            progress.erase(before: result)
-            renderer.render(result)
-            progress.advance()
+        let summary = Interrupts.announcing(notice, on: loop, progress: progress, console: console) {
+            run { result in
+                progress.erase(before: result)
+                renderer.render(result)
+                progress.advance()
+            }
         }
         progress.erase()
         return summary
@@ -91,17 +99,19 @@ struct UserListRun {
         var found: [(position: Int, result: DeletionResult)] = []
         var shown: [DeletionResult] = []
         let progress = ProgressLine(total: emails.count)
-        let search = prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop) { result in
-            if result.user != nil {
-                found.append((position[result.email ?? ""] ?? 0, result))
-            } else {
-                var result = result
-                if result.outcome == .notFound, ignoreNotFound { result.verdict.error = nil }
-                progress.erase(before: result)
-                renderer.render(result)
-                shown.append(result)
+        let search = Interrupts.announcing(.lookUps, on: prepared.loop, progress: progress, console: console) {
+            prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop) { result in
+                if result.user != nil {
+                    found.append((position[result.email ?? ""] ?? 0, result))
+                } else {
+                    var result = result
+                    if result.outcome == .notFound, ignoreNotFound { result.verdict.error = nil }
+                    progress.erase(before: result)
+                    renderer.render(result)
+                    shown.append(result)
+                }
+                progress.advance()
             }
-            progress.advance()
         }
         progress.erase()
         // In input order, as IDs given directly would be.

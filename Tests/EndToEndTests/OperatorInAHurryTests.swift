@@ -298,4 +298,48 @@ import Testing
         #expect(!result.stderr.contains("sk_test_emulator"))
         #expect(try emulator.toriiDeleteRequests() == 0)
     }
+
+    // MARK: 2. Ctrl-C
+
+    /// With slow answers, the first Ctrl-C is answered at once — before the deletions in flight
+    /// answer — with how many there are and what a second Ctrl-C would leave.
+    @Test func theFirstCtrlCSaysAtOnceWhatIsInFlight() throws {
+        let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
+        let ids = (1...4).map(Self.seeded).joined(separator: " ")
+        // One stream, in the order written: the notice must come before the results.
+        let twoSent = SignalMoment { output, _ in output.components(separatedBy: "\n> DELETE ").count - 1 >= 2 }
+        let result = try run(
+            "/bin/bash", ["-c", "exec \(Binaries.path("offboard")) torii delete \(ids) --yes --concurrency 2 -v 2>&1"],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL], signal: (SIGINT, twoSent))
+        #expect(result.status == 130)
+        let notice = try #require(
+            result.stdout.range(
+                of:
+                    "\nstopping: nothing new starts; the 2 deletions in flight finish and are reported. Ctrl-C again quits at once, leaving their results unknown.\n"
+            ), "\(result.stdout)")
+        let firstResult = try #require(result.stdout.range(of: "\ndeleted \(Self.seeded(1))"))
+        #expect(notice.upperBound <= firstResult.lowerBound, "said before the deletions in flight answered")
+        #expect(result.stdout.contains("2 deleted, 2 not attempted (interrupted) of 4 in "))
+    }
+
+    /// The second Ctrl-C quits at once, and says what it left: results unknown, pending in the
+    /// journal.
+    @Test func theSecondCtrlCSaysWhatItLeaves() throws {
+        let emulator = try Emulator(["--seed-users", "4", "--latency", "4000"])
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        let result = try run(
+            Binaries.path("offboard"), ["torii", "delete"] + (1...4).map(Self.seeded) + ["--yes", "--concurrency", "2", "-v", "--journal", journal],
+            environment: ["TORII_SECRET_KEY": "sk_test_emulator", "TORII_BASE_URL": emulator.baseURL],
+            signal: (SIGINT, .afterRequestsSent(2)), twice: true)
+        #expect(result.status == 130)
+        #expect(result.stdout == "", "gone before the deletions in flight answered")
+        #expect(result.stderr.contains("stopping: nothing new starts; the 2 deletions in flight finish and are reported."))
+        #expect(
+            result.stderr.hasSuffix(
+                "quit at once: the deletions that were in flight have unknown results; the journal \(journal) keeps them as pending, for the next run with it\n"
+            ))
+        let pending = try String(contentsOfFile: journal, encoding: .utf8).components(separatedBy: #""outcome":"pending""#).count - 1
+        #expect(pending == 2)
+    }
 }
