@@ -23,11 +23,9 @@ public struct StopNotice: Sendable {
     public func line(inFlight: Int, again: String) -> String {
         guard inFlight > 0 else { return "stopping: nothing new starts, and nothing is in flight." }
         let one = inFlight == 1
-        var line =
-            "stopping: nothing new starts; the \(grouped(inFlight)) \(request)\(one ? "" : "s") in flight "
-            + (one ? "finishes and is reported" : "finish and are reported")
+        var line = "stopping: nothing new starts; the \(grouped(inFlight)) \(request)\(one ? "" : "s") in flight \(one ? "finishes" : "finish")"
         guard deletes else { return line + " (nothing is deleted). \(again) again quits at once." }
-        line += ". \(again) again quits at once, leaving \(one ? "its result" : "their results") unknown"
+        line += " and \(one ? "is" : "are") reported. \(again) again quits at once, leaving \(one ? "its result" : "their results") unknown"
         if let journal { line += " (the journal \(journal) keeps \(one ? "it" : "them") as pending, for the next run with it)" }
         return line + "."
     }
