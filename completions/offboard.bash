@@ -211,7 +211,7 @@ _offboard_torii_delete() {
     repeating_flags=()
     non_repeating_flags=(--rerun --json --insecure --verbose -v --no-color --yes -y --dry-run --check --no-check --verify --ignore-not-found --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert --journal)
+    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --rate-limit-wait --timeout --connect-timeout --cacert --journal)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -242,6 +242,9 @@ _offboard_torii_delete() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--rate-limit-wait')
         return
         ;;
     '--timeout')
@@ -265,7 +268,7 @@ _offboard_torii_show() {
     repeating_flags=()
     non_repeating_flags=(--json --insecure --verbose -v --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert)
+    non_repeating_options=(--base-url --secret-key-file --from-file --by --output -o --concurrency --rate --retries --rate-limit-wait --timeout --connect-timeout --cacert)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -296,6 +299,9 @@ _offboard_torii_show() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--rate-limit-wait')
         return
         ;;
     '--timeout')
@@ -338,7 +344,7 @@ _offboard_akana_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --insecure --verbose -v --no-color --yes -y --dry-run --check --no-check --verify --ignore-not-found --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert --journal)
+    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --rate-limit-wait --timeout --connect-timeout --cacert --journal)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -376,6 +382,9 @@ _offboard_akana_delete() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--rate-limit-wait')
         return
         ;;
     '--timeout')
@@ -399,7 +408,7 @@ _offboard_akana_show() {
     repeating_flags=()
     non_repeating_flags=(--json --insecure --verbose -v --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --timeout --connect-timeout --cacert)
+    non_repeating_options=(--base-url --fed-member --auth-token-file --csrf-token-file --from-file --by --output -o --concurrency --rate --retries --rate-limit-wait --timeout --connect-timeout --cacert)
     __offboard_offer_flags_options -1
 
     # Offer option value completions
@@ -437,6 +446,9 @@ _offboard_akana_show() {
         return
         ;;
     '--retries')
+        return
+        ;;
+    '--rate-limit-wait')
         return
         ;;
     '--timeout')

@@ -24,12 +24,19 @@ public struct AkanaService: DeletionService {
 
     public let name = "akana"
     public let baseURL: String
-    public let credentials: AkanaCredentials
+    /// The session, renewed before it expires during a long run.
+    public let session: AkanaSessionKeeper
 
-    public init(baseURL: String, credentials: AkanaCredentials) {
+    /// - Parameter saveRenewed: writes renewed credentials to the session file they came from.
+    public init(
+        baseURL: String, credentials: AkanaCredentials, saveRenewed: (@Sendable (AkanaCredentials) throws(OffboardError) -> Void)? = nil
+    ) {
         self.baseURL = baseURL
-        self.credentials = credentials
+        session = AkanaSessionKeeper(baseURL: baseURL, credentials: credentials, save: saveRenewed)
     }
+
+    public var credentials: AkanaCredentials { session.credentials }
+    public var sessionRenewal: (any SessionRenewal)? { session }
 
     public var scopeDescription: String { "tenant \(credentials.tenant)" }
     public var scope: String { credentials.tenant }
@@ -47,15 +54,19 @@ public struct AkanaService: DeletionService {
 
     /// A request to `{base}/api/{path}` with the session's cookies and CSRF header.
     private func request(_ method: String, path: String, accept: String) -> HTTPRequest {
+        HTTPRequest(method: method, url: "\(baseURL)/api/\(path)", headers: [HTTPHeader("Accept", accept)] + Self.credentialHeaders(credentials))
+    }
+
+    /// The session's cookies, and the CSRF header that repeats the CSRF cookie.
+    static func credentialHeaders(_ credentials: AkanaCredentials) -> [HTTPHeader] {
         let tenant = credentials.tenant
         var cookie = "AtmoAuthToken_\(tenant)=\(credentials.authToken)"
-        var headers = [HTTPHeader("Accept", accept)]
+        var headers: [HTTPHeader] = []
         if let csrf = credentials.csrfToken {
             cookie += "; Csrf-Token_\(tenant)=\(csrf)"
             headers.append(HTTPHeader("X-Csrf-Token_\(tenant)", csrf))
         }
-        headers.append(HTTPHeader("Cookie", cookie))
-        return HTTPRequest(method: method, url: "\(baseURL)/api/\(path)", headers: headers)
+        return headers + [HTTPHeader("Cookie", cookie)]
     }
 
     /// Akana documents 500 as "an error occurred processing the call": worth another attempt.

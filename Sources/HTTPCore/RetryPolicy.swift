@@ -11,9 +11,13 @@ public struct RetryPolicy: Sendable {
     public var cap: Duration = .seconds(8)
     /// A longer `Retry-After` than this ends the retries instead of stalling the run.
     public var longestRetryAfter: Duration = .seconds(60)
+    /// How long one request may wait out a rate limit (429s that say when to come back): those
+    /// waits use up no retries, but they end here.
+    public var rateLimitWait: Duration
 
-    public init(maxRetries: Int) {
+    public init(maxRetries: Int, rateLimitWait: Duration = .seconds(120)) {
         self.maxRetries = maxRetries
+        self.rateLimitWait = rateLimitWait
     }
 
     public enum Decision: Sendable, Equatable {
@@ -41,6 +45,25 @@ public struct RetryPolicy: Sendable {
         let ceiling = min(cap, base * (1 << min(retriesSoFar, 20)))
         let jittered = Int64.random(in: 0...ceiling.milliseconds, using: &random)
         return .retry(after: .milliseconds(jittered))
+    }
+
+    /// A 429 that says when to come back (`Retry-After`, or a RateLimit reset) is no failed
+    /// attempt: the request waits that long, plus jitter over up to half as long again (at most
+    /// 5 s), so requests told the same moment do not all return in it, and collide again.
+    /// - Parameters:
+    ///   - waited: how long this request has waited out the rate limit so far.
+    ///   - comeBackAfter: what the server asked.
+    public func decideRateLimited<R: RandomNumberGenerator>(
+        waited: Duration, comeBackAfter: Duration, random: inout R
+    ) -> Decision {
+        guard waited + comeBackAfter <= rateLimitWait else {
+            if waited == .zero {
+                return .stop(reason: "the server asked to wait \(comeBackAfter.spoken), longer than the \(rateLimitWait.spoken) allowed")
+            }
+            return .stop(reason: "still rate limited after waiting \(waited.spoken); the wait allowed is \(rateLimitWait.spoken)")
+        }
+        let spread = min(max(comeBackAfter / 2, .milliseconds(100)), .seconds(5))
+        return .retry(after: comeBackAfter + .milliseconds(Int64.random(in: 0...spread.milliseconds, using: &random)))
     }
 
     /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`; a date in the past is 0.

@@ -58,11 +58,15 @@ public final class StopRequest: Sendable {
 public struct BatchSummary: Sendable {
     public enum StopReason: Sendable, Equatable {
         case credentialsRejected
+        /// An ID waited out the server's rate limit for as long as allowed: the rest would too.
+        case rateLimited
         /// A local error (an unusable CA file, out of memory) that would fail every transfer alike.
         case localError
         case interrupted
         case outputFailed
         case journalFailed
+        /// The session was about to expire and its renewal failed.
+        case sessionNotRenewed
     }
 
     public var total: Int
@@ -73,8 +77,9 @@ public struct BatchSummary: Sendable {
     public var notAttempted = 0
     public var elapsed: Duration = .zero
     public var stopReason: StopReason?
-    /// Set when the journal could not be written: the run stopped, and this is why.
-    public var journalError: OffboardError?
+    /// Why the run stopped when no ID's result says it: the journal could not be written, or
+    /// the session could not be renewed.
+    public var stopError: OffboardError?
     private var worst = ExitStatus.success
 
     public init(total: Int) {
@@ -97,7 +102,7 @@ public struct BatchSummary: Sendable {
     }
 
     public var exitStatus: ExitStatus {
-        ExitStatus.forBatch([worst, journalError?.status ?? .success], interrupted: stopReason == .interrupted || stopReason == .outputFailed)
+        ExitStatus.forBatch([worst, stopError?.status ?? .success], interrupted: stopReason == .interrupted || stopReason == .outputFailed)
     }
 }
 
@@ -137,22 +142,25 @@ public struct Batch: Sendable {
     ///   - journal: records every start and result, and says what an earlier run already did.
     ///   - stop: set by Ctrl-C; no new requests start once it is.
     ///   - emit: called for each result, on the transfer thread, one at a time.
+    ///   - paceChanged: called on the transfer thread when the server's answers change the pace.
     /// - Returns: when the batch is over; the calling thread (never the transfer thread) waits.
     public func run(
         _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-        emit: @escaping (DeletionResult) -> Void
+        paceChanged: @escaping (PaceChange) -> Void = { _ in }, emit: @escaping (DeletionResult) -> Void
     ) -> BatchSummary {
-        Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, emit: emit, done: deliver) }
+        Handoff.wait { deliver in start(work, ids, journal: journal, stop: stop, paceChanged: paceChanged, emit: emit, done: deliver) }
     }
 
     /// Starts the batch on the transport's thread and returns at once; `done` gets the summary there.
     public func start(
         _ work: Work, _ ids: IDList, journal: Journal? = nil, stop: StopRequest = StopRequest(),
-        emit: @escaping (DeletionResult) -> Void, done: @escaping (BatchSummary) -> Void
+        paceChanged: @escaping (PaceChange) -> Void = { _ in }, emit: @escaping (DeletionResult) -> Void,
+        done: @escaping (BatchSummary) -> Void
     ) {
+        let events = Events(emit: emit, done: done, paceChanged: paceChanged)
         switch work {
         case .delete(let checked):
-            schedule(ids, journal: journal, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, prior, started in
+            schedule(ids, journal: journal, stop: stop, events: events) { [service, settings, baseURLCheck] index, prior, started in
                 let options = DeletionPlanOptions(
                     retry: settings.retry, ignoreNotFound: settings.ignoreNotFound, dryRun: settings.dryRun,
                     verify: settings.verify, checked: checked[index].map(KeptResult.init), baseURL: baseURLCheck)
@@ -161,13 +169,13 @@ public struct Batch: Sendable {
                     earlierResultUnknown: settings.rerun || prior == .unknown, started: started)
             }
         case .lookUp:
-            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [service, settings, baseURLCheck] index, _, started in
+            schedule(ids, journal: nil, stop: stop, events: events) { [service, settings, baseURLCheck] index, _, started in
                 LookupPlan(
                     service: service, id: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                     baseURL: baseURLCheck, started: started)
             }
         case .findByEmail(let search):
-            schedule(ids, journal: nil, stop: stop, emit: emit, done: done) { [settings] index, _, started in
+            schedule(ids, journal: nil, stop: stop, events: events) { [settings] index, _, started in
                 EmailResolutionPlan(
                     service: search, email: ids.id(at: index), line: ids.line(at: index), retry: settings.retry,
                     started: started)
@@ -175,14 +183,19 @@ public struct Batch: Sendable {
         }
     }
 
+    /// Where a batch reports, on the transfer thread.
+    private struct Events {
+        var emit: (DeletionResult) -> Void
+        var done: (BatchSummary) -> Void
+        var paceChanged: (PaceChange) -> Void
+    }
+
     private func schedule<Plan: IDPlan>(
-        _ ids: IDList, journal: Journal?, stop: StopRequest, emit: @escaping (DeletionResult) -> Void,
-        done: @escaping (BatchSummary) -> Void,
-        makePlan: @escaping BatchScheduler<Plan>.MakePlan
+        _ ids: IDList, journal: Journal?, stop: StopRequest, events: Events, makePlan: @escaping BatchScheduler<Plan>.MakePlan
     ) {
         let scheduler = BatchScheduler(
-            ids: ids, serviceName: service.name, limits: settings.limits, transport: transport, journal: journal,
-            stop: stop, random: random(), emit: emit, done: done, makePlan: makePlan)
+            ids: ids, serviceName: service.name, renewal: service.sessionRenewal, limits: settings.limits, transport: transport, journal: journal,
+            stop: stop, random: random(), emit: events.emit, done: events.done, paceChanged: events.paceChanged, makePlan: makePlan)
         transport.execute { scheduler.scheduleFill() }
     }
 }

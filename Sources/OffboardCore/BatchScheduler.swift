@@ -1,10 +1,11 @@
 import HTTPCore
 
 /// What the scheduler decides by itself, whatever the plans: how many IDs at once, how fast
-/// new ones start, and whether anything is sent at all.
+/// requests start, and whether anything is sent at all.
 struct SchedulerLimits {
+    /// The most IDs in flight (the pacer may keep fewer while the server limits the rate).
     var concurrency: Int
-    /// New IDs started per second at most; 0 for no cap.
+    /// Requests started per second at most (new IDs and retries); 0 for no cap.
     var rate: Double
     var transfer: TransferOptions
     /// Nothing is sent, so the journal is only read, never written.
@@ -12,7 +13,8 @@ struct SchedulerLimits {
 }
 
 /// Runs one plan per ID on a transport: the rules of a batch that do not depend on what is
-/// sent. Concurrency, `--rate`, backoff timers (a waiting ID holds no slot), stop requests
+/// sent. Concurrency and pace (`Pacer`: `--rate`, and what the server's 429s and RateLimit
+/// headers allow), backoff timers (a waiting ID holds no slot), stop requests
 /// (nothing new starts; what is in flight finishes), the journal's order (a durable `pending`
 /// before an ID's first request, its result after), and a stop for results that would repeat
 /// for every ID (rejected credentials, a local error).
@@ -34,17 +36,23 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
 
     let ids: IDList
     let serviceName: String
+    let renewal: (any SessionRenewal)?
     let limits: SchedulerLimits
     let transport: any Transport
     let journal: Journal?
     let stop: StopRequest
     let emit: (DeletionResult) -> Void
     let done: (BatchSummary) -> Void
+    let paceChanged: (PaceChange) -> Void
     let makePlan: MakePlan
     let started: ContinuousClock.Instant
     var random: any RandomNumberGenerator
     var summary: BatchSummary
     var journalError: OffboardError?
+    /// Why the session could not be renewed, when it could not.
+    var renewalError: OffboardError?
+    /// A session renewal is under way: nothing new starts until it is done.
+    var renewing = false
     /// The next ID never started.
     var next = 0
     /// IDs with a request under way; `--concurrency` bounds it.
@@ -53,19 +61,22 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     var waiting: [Int: Entry] = [:]
     /// IDs whose backoff is over, waiting for a slot (served before new IDs).
     var ready: [Entry] = []
-    var nextStart: ContinuousClock.Instant
-    var rateTimerArmed = false
+    var pacer: Pacer
+    /// A timer is set for when the pace allows the next start.
+    var paceTimerArmed = false
     var fillScheduled = false
     var watchingForStop = false
     var finished = false
 
     init(
-        ids: IDList, serviceName: String, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
+        ids: IDList, serviceName: String, renewal: (any SessionRenewal)? = nil, limits: SchedulerLimits, transport: any Transport, journal: Journal?,
         stop: StopRequest, random: any RandomNumberGenerator, emit: @escaping (DeletionResult) -> Void,
-        done: @escaping (BatchSummary) -> Void, makePlan: @escaping MakePlan
+        done: @escaping (BatchSummary) -> Void, paceChanged: @escaping (PaceChange) -> Void = { _ in },
+        makePlan: @escaping MakePlan
     ) {
         self.ids = ids
         self.serviceName = serviceName
+        self.renewal = renewal
         self.limits = limits
         self.transport = transport
         self.journal = journal
@@ -73,9 +84,10 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         self.random = random
         self.emit = emit
         self.done = done
+        self.paceChanged = paceChanged
         self.makePlan = makePlan
         started = transport.now
-        nextStart = started
+        pacer = Pacer(concurrency: limits.concurrency, rate: limits.rate, now: started)
         summary = BatchSummary(total: ids.count)
     }
 
@@ -92,18 +104,19 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         fillScheduled = false
         guard !finished else { return }
         if stop.isRequested, summary.stopReason == nil { summary.stopReason = stopReason(stop) }
-        if summary.stopReason != nil {
+        if let reason = summary.stopReason {
             // Nothing new starts, and waiting retries are not sent: report their last result.
-            for entry in ready + waiting.values.sorted(by: { $0.index < $1.index }) { settle(entry) }
+            for entry in ready + waiting.values.sorted(by: { $0.index < $1.index }) { abandon(entry, reason) }
             ready.removeAll()
             waiting.removeAll()
-            rateTimerArmed = false
+            paceTimerArmed = false
         }
+        renewSessionIfDue()
         var starting: [Entry] = []
-        while inFlight + starting.count < limits.concurrency, !ready.isEmpty {
+        while !renewing, inFlight + starting.count < pacer.concurrency, !ready.isEmpty, paced() {
             starting.append(ready.removeFirst())
         }
-        while next < ids.count, inFlight + starting.count < limits.concurrency, summary.stopReason == nil, !rateTimerArmed {
+        while !renewing, next < ids.count, inFlight + starting.count < pacer.concurrency, summary.stopReason == nil, !paceTimerArmed {
             // Skips and dry-run lines are reported in this loop without waiting for anything.
             if stop.isRequested {
                 summary.stopReason = stopReason(stop)
@@ -122,26 +135,21 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
                 next += 1
                 continue
             }
-            if limits.rate > 0 {
-                let now = transport.now
-                if nextStart > now {
-                    armRateTimer()
-                    break
-                }
-                nextStart = max(now, nextStart) + .seconds(1.0 / limits.rate)
+            next += 1
+            guard paced() else {
+                // Held back by the pace: first in line when it allows.
+                ready.append(Entry(index: index, plan: plan))
+                break
             }
             starting.append(Entry(index: index, plan: plan))
-            next += 1
         }
         if let reason = summary.stopReason {
             // The stop came while skips were reported: what was queued before it is not sent.
-            for entry in starting {
-                if entry.isNew { record(notAttempted(entry.index, reason)) } else { settle(entry) }
-            }
+            for entry in starting { abandon(entry, reason) }
             starting.removeAll()
         }
         start(starting)
-        if inFlight == 0, waiting.isEmpty, ready.isEmpty, !rateTimerArmed, next == ids.count || summary.stopReason != nil {
+        if inFlight == 0, !renewing, waiting.isEmpty, ready.isEmpty, !paceTimerArmed, next == ids.count || summary.stopReason != nil {
             finish()
         }
     }
@@ -168,19 +176,41 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         var entry = entry
         entry.isNew = false
         inFlight += 1
-        transport.submit(entry.plan.request, options: limits.transfer) { [self, entry] outcome in
+        let request = renewal?.withCurrentCredentials(entry.plan.request) ?? entry.plan.request
+        transport.submit(request, options: limits.transfer) { [self, entry] outcome in
             inFlight -= 1
             read(outcome, for: entry)
         }
     }
 
-    func armRateTimer() {
-        rateTimerArmed = true
-        watchForStop()
-        transport.execute(at: nextStart) { [self] in
-            rateTimerArmed = false
+    /// Sends the session's renewal when it is due, unless the batch is over or stopping.
+    func renewSessionIfDue() {
+        guard let renewal, !renewing, summary.stopReason == nil, next < ids.count || !ready.isEmpty || !waiting.isEmpty,
+            let request = renewal.renewalRequest()
+        else { return }
+        renewing = true
+        transport.submit(request, options: limits.transfer) { [self] outcome in
+            renewing = false
+            if let error = renewal.renewed(by: outcome) {
+                renewalError = error
+                if summary.stopReason == nil { summary.stopReason = .sessionNotRenewed }
+            }
             scheduleFill()
         }
+    }
+
+    /// Whether the pace lets a request start now (it is then counted as started); if not, a
+    /// timer wakes the batch when it does.
+    func paced() -> Bool {
+        guard !paceTimerArmed else { return false }
+        guard let due = pacer.start(now: transport.now) else { return true }
+        paceTimerArmed = true
+        watchForStop()
+        transport.execute(at: due) { [self] in
+            paceTimerArmed = false
+            scheduleFill()
+        }
+        return false
     }
 
     /// While nothing is in flight to wake the batch up, notice a Ctrl-C within 200 ms.
@@ -189,13 +219,14 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         watchingForStop = true
         transport.execute(at: transport.now + .milliseconds(200)) { [self] in
             watchingForStop = false
-            if stop.isRequested { scheduleFill() } else if !waiting.isEmpty || rateTimerArmed { watchForStop() }
+            if stop.isRequested { scheduleFill() } else if !waiting.isEmpty || paceTimerArmed { watchForStop() }
         }
     }
 
     /// Hands an answer to the ID's plan and does what the plan says next.
     func read(_ outcome: Result<HTTPResponse, TransportError>, for entry: Entry) {
         var entry = entry
+        if let change = pacer.observe(outcome, now: transport.now) { paceChanged(change) }
         switch entry.plan.read(outcome, now: transport.now, random: &random) {
         case .send:
             send(entry)
@@ -211,16 +242,22 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
             }
         case .retry(_, let result), .finished(let result):
             record(result)
-            // Both would fail every ID alike: the rest are not attempted.
+            // Each would fail every ID alike: the rest are not attempted.
             if summary.stopReason == nil {
                 switch result.error?.kind {
                 case .unauthorized?: summary.stopReason = .credentialsRejected
+                case .rateLimited?: summary.stopReason = .rateLimited
                 case .configuration?: summary.stopReason = .localError
                 default: break
                 }
             }
         }
         scheduleFill()
+    }
+
+    /// Reports an ID that will not be sent (again) because the batch stopped.
+    func abandon(_ entry: Entry, _ reason: BatchSummary.StopReason) {
+        if entry.isNew { record(notAttempted(entry.index, reason)) } else { settle(entry) }
     }
 
     /// Reports an ID that will not be sent again because the batch stopped.
@@ -255,7 +292,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         if let journal, !limits.dryRun, journalError == nil {
             do throws(OffboardError) { try journal.sync() } catch { journalError = error }
         }
-        summary.journalError = journalError
+        summary.stopError = journalError ?? renewalError
         summary.elapsed = transport.now - started
         done(summary)
     }
@@ -266,8 +303,10 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
             case .interrupted: "not attempted: the run was interrupted first"
             case .outputFailed: "not attempted: standard output could not be written"
             case .credentialsRejected: "not attempted: the server rejected the credentials earlier in this batch"
+            case .rateLimited: "not attempted: the server went on limiting the rate for longer than --rate-limit-wait"
             case .localError: "not attempted: a local error stopped the batch (see the first failure)"
             case .journalFailed: "not attempted: the journal could not be written"
+            case .sessionNotRenewed: "not attempted: the session could not be renewed"
             }
         return DeletionResult(
             service: serviceName, id: ids.id(at: index), line: ids.line(at: index),

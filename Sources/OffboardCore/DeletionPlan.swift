@@ -68,12 +68,12 @@ public struct DeletionPlan: IDPlan {
             // had an unknown result.
             earlierResultUnknown = earlierResultUnknown || answer.requestsSent > 1
             result = judgeDelete(outcome, answer: answer, now: now)
-            wait = deleteRetries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, random: &random)
+            wait = deleteRetries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, now: now, random: &random)
             if wait != nil { earlierResultUnknown = earlierResultUnknown || answer.resultUnknown }
         } else {
             followUpRetries.count(answer)
             result = judgeFollowUp(outcome)
-            wait = followUpRetries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, random: &random)
+            wait = followUpRetries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, now: now, random: &random)
         }
         if let wait { return .retry(after: wait, result: finished(result)) }
         if step == .delete, let next = followUp(after: outcome, result) {

@@ -44,9 +44,14 @@ public protocol DeletionService: Sendable {
     /// Why a base URL whose probe failed is not the API's, with `evidence` (what it answered),
     /// naming the likely mistake and the fix.
     func wrongBaseURLMessage(evidence: String) -> String
+
+    /// Credentials that expire during a run and are renewed before they do; nil when they do not.
+    var sessionRenewal: (any SessionRenewal)? { get }
 }
 
 extension DeletionService {
+    public var sessionRenewal: (any SessionRenewal)? { nil }
+
     public func isTransient(status: Int) -> Bool {
         [429, 502, 503, 504].contains(status)
     }
@@ -102,7 +107,9 @@ extension Verdict {
         case 403: return .failed(.forbidden, said ?? "forbidden (HTTP 403)")
         case 404:
             return Verdict(outcome: .notFound, error: Failure(kind: .notFound, message: said ?? "no such user (HTTP 404)"))
-        case 429: return .failed(.rateLimited, said ?? "rate limited (HTTP 429)", hint: "lower --rate or --concurrency, or try again later")
+        case 429:
+            return .failed(
+                .rateLimited, said ?? "rate limited (HTTP 429)", hint: "try again later, or allow a longer wait with --rate-limit-wait")
         case 500..<600: return .failed(.serverError, said ?? "server error (HTTP \(status))")
         default:
             let type = response.mediaType.map { ", \($0)" } ?? ""

@@ -69,7 +69,7 @@ public struct EmailResolutionPlan: IDPlan {
         case .failure(let error):
             result.verdict = .forTransportError(error)
         }
-        if let wait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, random: &random) {
+        if let wait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, now: now, random: &random) {
             return .retry(after: wait, result: result)
         }
         return .finished(result)

@@ -84,7 +84,7 @@ public struct LookupPlan: IDPlan {
             case .notFound(let verdict), .failed(let verdict): result.verdict = verdict
             }
         }
-        if let wait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, random: &random) {
+        if let wait = retries.wait(after: answer, transient: service.isTransient(outcome), verdict: &result.verdict, now: now, random: &random) {
             return .retry(after: wait, result: result)
         }
         if notFound == nil, result.outcome == .notFound, !baseURL.confirmed {

@@ -4,7 +4,8 @@ import OffboardCore
 import Glibc
 #endif
 
-/// The progress line on a terminal's stderr: `1,234/10,000 · 850/s · ETA 10 s`. Drawn at most
+/// The progress line on a terminal's stderr: `1,234/10,000 · 850/s · ETA 10 s`, or
+/// `… · 48/s, server-limited · …` while the server's rate limit sets the pace. Drawn at most
 /// ten times a second, and erased before anything else is printed, so it never mixes with
 /// results. It does nothing when stderr is not a terminal that takes escape sequences
 /// (`TERM=dumb`). Used by one thread at a time: the transfer thread while a batch runs (results,
@@ -21,6 +22,8 @@ public final class ProgressLine: @unchecked Sendable {
     private var lastDraw: ContinuousClock.Instant?
     private var shown = false
     private var done = 0
+    /// The server's answers set the pace (429s, RateLimit headers).
+    private var serverLimited = false
 
     public init(total: Int) {
         self.total = total
@@ -41,6 +44,11 @@ public final class ProgressLine: @unchecked Sendable {
         if stdoutIsTerminal || result.error != nil || result.verdict.warning != nil { erase() }
     }
 
+    /// The batch's pace changed.
+    public func paced(_ change: PaceChange) {
+        serverLimited = change.serverLimited
+    }
+
     /// One more ID is finished.
     public func advance() {
         done += 1
@@ -54,14 +62,14 @@ public final class ProgressLine: @unchecked Sendable {
         shown = true
     }
 
-    /// What the line shows, field by field: done/total, then the rate and the time left once
-    /// there is a rate.
+    /// What the line shows, field by field: done/total, then the rate (and whether the server
+    /// sets it) and the time left once there is a rate.
     func fields(at now: ContinuousClock.Instant) -> [String] {
         var fields = ["\(grouped(done))/\(grouped(total))"]
         let seconds = Double((now - started).milliseconds) / 1000
         let rate = seconds > 0 ? Double(done) / seconds : 0
         if rate > 0 {
-            fields.append("\(grouped(Int(rate.rounded())))/s")
+            fields.append("\(grouped(Int(rate.rounded())))/s" + (serverLimited ? ", server-limited" : ""))
             fields.append("ETA \(grouped(Int((Double(total - done) / rate).rounded(.up)))) s")
         }
         return fields

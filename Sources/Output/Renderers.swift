@@ -162,6 +162,8 @@ public final class HumanRenderer: ResultRenderer {
     private static func stopWords(_ reason: BatchSummary.StopReason) -> String {
         switch reason {
         case .credentialsRejected: "credentials rejected"
+        case .rateLimited: "rate limited"
+        case .sessionNotRenewed: "session not renewed"
         case .localError: "local error"
         case .interrupted: "interrupted"
         case .outputFailed: "standard output could not be written"

@@ -80,7 +80,11 @@ extension Offboard.AkanaCommand {
                 )
             }
             return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: session.credentials.tenant, source: "the saved session's tenant")) { _ in
-                AkanaService(baseURL: base.description, credentials: session.credentials)
+                AkanaService(baseURL: base.description, credentials: session.credentials) { renewed throws(OffboardError) in
+                    var session = session
+                    session.credentials = renewed
+                    try store.save(session)
+                }
             }
         }
     }

@@ -77,11 +77,20 @@ struct BatchOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Requests in flight at once (1…64).", valueName: "n"))
     var concurrency = 4
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Start at most n users per second (0 = no cap).", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Start at most n requests per second (0 = no cap); the server's rate limits slow it further.", valueName: "n"))
     var rate = NumberArgument(0)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Extra attempts for transient failures (0 disables).", valueName: "n"))
     var retries = 3
+
+    @Option(
+        name: .customLong("rate-limit-wait"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Seconds one user may wait out the server's rate limit (429s that say when to come back; they use no retries).",
+            valueName: "seconds"))
+    var rateLimitWait = NumberArgument(120)
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -100,13 +109,18 @@ struct BatchOptions: ParsableArguments {
             throw ValidationError("--rate must be 0 (no cap) or from 0.001 to 100000 users per second")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        guard (0...86_400).contains(rateLimitWait.value) else {
+            throw ValidationError("--rate-limit-wait must be from 0 to 86400 seconds")
+        }
     }
 
     var format: OutputFormat { json ? .json : (output ?? .human) }
 
     /// How the batch runs, besides what only `delete` decides.
     var settings: BatchSettings {
-        BatchSettings(concurrency: concurrency, rate: rate.value, retry: RetryPolicy(maxRetries: retries), transfer: connection.transferOptions)
+        BatchSettings(
+            concurrency: concurrency, rate: rate.value, retry: RetryPolicy(maxRetries: retries, rateLimitWait: .seconds(rateLimitWait.value)),
+            transfer: connection.transferOptions)
     }
 }
 

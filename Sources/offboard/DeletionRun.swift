@@ -53,7 +53,7 @@ struct DeletionRun {
         // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
         let knowsUsers = options.checksFirst || options.batch.by == .email
         let check = Check(batch: prepared.batch, ids: ids, known: users, skipping: done)
-        if knowsUsers, let stopped = check.perform(renderer: renderer, via: prepared.loop, console: console) {
+        if knowsUsers, let stopped = check.perform(renderer: renderer, in: run, via: prepared.loop) {
             return ended(stopped, renderer: renderer, console: console)
         }
         let listing = Confirmation.Listing(
@@ -73,8 +73,8 @@ struct DeletionRun {
 
         if !options.dryRun { try journal?.beginWriting() }
         let notice = StopNotice.deletions(journal: options.dryRun ? nil : journal?.path)
-        var summary = run.showing(ids.count, on: renderer, via: prepared.loop, notice: notice) { emit in
-            prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop) { result in
+        var summary = run.showing(ids.count, on: renderer, via: prepared.loop, notice: notice) { emit, paced in
+            prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop, paceChanged: paced) { result in
                 guard !emails.isEmpty else { return emit(result) }
                 var result = result
                 result.email = emails[result.id]
@@ -83,7 +83,7 @@ struct DeletionRun {
         }
         shown.forEach { summary.include($0) }
         renderer.finish(summary)
-        if let error = summary.journalError { console.error(error.message) }
+        if let error = summary.stopError { console.error(error.message) }
         return summary.exitStatus
     }
 
@@ -128,7 +128,7 @@ final class Check {
 
     /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
     /// credentials, a base URL that is not the API's, Ctrl-C), whose failures are shown.
-    func perform(renderer: any ResultRenderer, via loop: TransferLoop, console: Console) -> BatchSummary? {
+    func perform(renderer: any ResultRenderer, in run: UserListRun, via loop: TransferLoop) -> BatchSummary? {
         guard users.count < ids.count else {
             for (index, user) in users { settle(index, .found(user), as: nil) }
             return nil
@@ -138,8 +138,8 @@ final class Check {
         guard !wanted.isEmpty else { return nil }
         let lookUp = wanted.count == ids.count ? ids : IDList(found: wanted.map { (ids.userID(at: $0), ids.line(at: $0)) }, suffix: ids.suffix)
         let progress = ProgressLine(total: lookUp.count)
-        let summary = Interrupts.announcing(.lookUps, on: loop, progress: progress, console: console) {
-            batch.run(.lookUp, lookUp, stop: Interrupts.stop) { [self] result in
+        let summary = run.running(.lookUps, progress: progress, via: loop) { paced in
+            batch.run(.lookUp, lookUp, stop: Interrupts.stop, paceChanged: paced) { [self] result in
                 if let index = position[result.id] { settle(index, Lookup(result), as: result) }
                 if result.error != nil { failures.append(result) }
                 progress.advance()

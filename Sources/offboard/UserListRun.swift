@@ -70,22 +70,41 @@ struct UserListRun {
             : HumanRenderer(console: console, quiet: quiet, scope: "\(service.name), \(service.scopeDescription)")
     }
 
-    /// Runs a batch with the progress line, each result rendered as it comes; the first Ctrl-C
-    /// is answered at once with `notice`.
+    /// Runs a batch with the progress line, each result rendered as it comes.
     func showing(
         _ total: Int, on renderer: any ResultRenderer, via loop: TransferLoop, notice: StopNotice,
-        _ run: (@escaping (DeletionResult) -> Void) -> BatchSummary
+        _ run: (_ emit: @escaping (DeletionResult) -> Void, _ paced: @escaping (PaceChange) -> Void) -> BatchSummary
     ) -> BatchSummary {
         let progress = ProgressLine(total: total)
-        let summary = Interrupts.announcing(notice, on: loop, progress: progress, console: console) {
-            run { result in
-                progress.erase(before: result)
-                renderer.render(result)
-                progress.advance()
-            }
+        let summary = running(notice, progress: progress, via: loop) { paced in
+            run(
+                { result in
+                    progress.erase(before: result)
+                    renderer.render(result)
+                    progress.advance()
+                }, paced)
         }
         progress.erase()
         return summary
+    }
+
+    /// Runs a batch's `body` with what every batch of a run has around it: the first Ctrl-C
+    /// answered at once with `notice`, and the pace shown on the progress line (`paced`).
+    func running(
+        _ notice: StopNotice, progress: ProgressLine, via loop: TransferLoop, _ body: (_ paced: @escaping (PaceChange) -> Void) -> BatchSummary
+    ) -> BatchSummary {
+        Interrupts.announcing(notice, on: loop, progress: progress, console: console) { body(pacing(progress)) }
+    }
+
+    /// What a change of the batch's pace does: the progress line shows it, `-v` traces it.
+    func pacing(_ progress: ProgressLine) -> (PaceChange) -> Void {
+        let verbose = options.connection.verbose
+        return { [console] change in
+            progress.paced(change)
+            guard verbose else { return }
+            progress.erase()
+            console.err("* pace: \(change)")
+        }
     }
 
     /// `--by email` before a deletion: searches every address. Addresses no user has (or whose
@@ -99,8 +118,8 @@ struct UserListRun {
         var found: [(position: Int, result: DeletionResult)] = []
         var shown: [DeletionResult] = []
         let progress = ProgressLine(total: emails.count)
-        let search = Interrupts.announcing(.lookUps, on: prepared.loop, progress: progress, console: console) {
-            prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop) { result in
+        let search = running(.lookUps, progress: progress, via: prepared.loop) { paced in
+            prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop, paceChanged: paced) { result in
                 if result.user != nil {
                     found.append((position[result.email ?? ""] ?? 0, result))
                 } else {

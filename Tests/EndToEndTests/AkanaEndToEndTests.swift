@@ -91,6 +91,33 @@ import Testing
         #expect(afterLogout.stderr.contains("not logged in to \(emulator.baseURL) — run `offboard akana login"))
     }
 
+    /// A batch that outlasts its 2-second session: renewed on the way, saved atomically, no 401.
+    @Test func aBatchLongerThanItsSessionRenewsIt() throws {
+        let emulator = try Emulator(["--session-ttl", "2", "--seed-users", "60"])
+        let env = ["AKANA_BASE_URL": emulator.baseURL]
+        #expect(
+            try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin"], env: env, stdin: "offboard-demo\n").status == 0)
+        let file = try #require(sessionFile)
+        let before = try String(contentsOfFile: file, encoding: .utf8)
+        let ids = (1...60).map { "00000000-0000-4000-8000-" + String(format: "%012x", $0) + ".acmepaymentscorp" }
+        // 60 at 15 a second: 4 seconds, two sessions' worth.
+        let result = try offboard(["akana", "delete"] + ids + ["--yes", "--json", "--rate", "15", "-v"], env: env)
+        #expect(result.status == 0)
+        #expect(result.jsonLines().count == 60)
+        #expect(result.jsonLines().allSatisfy { $0["outcome"] as? String == "deleted" })
+        #expect(result.stderr.contains("> POST /api/login/renewToken"))
+        #expect(!result.stderr.contains("< HTTP/1.1 401"))
+        let after = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(after != before)
+        #expect(after.contains("\"createdAt\""))
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        // The renewed session is the one saved: the next run uses it.
+        let next = try offboard(["akana", "show", ids[0], "--json"], env: env)
+        #expect(next.status == 1)
+        #expect(next.jsonLines().first?["outcome"] as? String == "not_found")
+    }
+
     @Test func notFoundAndIgnoreNotFound() throws {
         try login()
         let missing = "cb50e0c5-2bc4-4195-8932-0000000000aa.acmepaymentscorp"

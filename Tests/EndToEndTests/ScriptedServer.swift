@@ -8,6 +8,8 @@ final class ScriptedServer: @unchecked Sendable {
         var method: String
         var target: String
         var headers: [(String, String)]
+        /// When its head had arrived.
+        var at = ContinuousClock.now
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 

@@ -25,7 +25,7 @@ import Torii
     @discardableResult
     static func run(
         _ arguments: [String], on transport: FakeTransport, settings: BatchSettings = BatchSettings(),
-        random: FixedRandom = .highest, journal: Journal? = nil, stop: StopRequest = StopRequest(),
+        random: any RandomNumberGenerator & Sendable = FixedRandom.highest, journal: Journal? = nil, stop: StopRequest = StopRequest(),
         plan: ((Run) -> Void)? = nil
     ) throws -> Run {
         let (ids, _) = try IDReader.read(arguments: arguments, file: nil, format: ToriiIDFormat())
@@ -56,11 +56,11 @@ import Torii
         let id = Self.ids(1)[0]
         // The highest draw waits the whole ceiling: 0.5 s doubling, capped at 8 s.
         let highest = FakeTransport { _, _ in .status(503) }
-        try Self.run([id], on: highest, settings: Self.retrying(6), random: .highest)
+        try Self.run([id], on: highest, settings: Self.retrying(6), random: FixedRandom.highest)
         #expect(highest.sendTimes(of: id) == [0, 0.5, 1.5, 3.5, 7.5, 15.5, 23.5].map { Duration.seconds($0) })
         // The lowest draw does not wait at all: the jitter spans the whole range from zero.
         let lowest = FakeTransport { _, _ in .status(503) }
-        try Self.run([id], on: lowest, settings: Self.retrying(6), random: .lowest)
+        try Self.run([id], on: lowest, settings: Self.retrying(6), random: FixedRandom.lowest)
         #expect(lowest.sendTimes(of: id) == Array(repeating: .zero, count: 7))
     }
 
@@ -83,7 +83,7 @@ import Torii
         format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let inTenSeconds = format.string(from: Date().addingTimeInterval(10))
         let transport = FakeTransport { _, earlier in
-            earlier == 0 ? .status(429, headers: [HTTPHeader("Retry-After", inTenSeconds)]) : .status(204)
+            earlier == 0 ? .status(503, headers: [HTTPHeader("Retry-After", inTenSeconds)]) : .status(204)
         }
         try Self.run([id], on: transport, settings: Self.retrying(3))
         let retryAt = try #require(transport.sendTimes(of: id).last)
