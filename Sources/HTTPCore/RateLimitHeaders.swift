@@ -36,6 +36,8 @@ public struct RateLimitInfo: Sendable, Equatable {
     public init?(_ headers: [HTTPHeader], now: Int = Int(time(nil))) {
         var info = RateLimitInfo()
         for header in headers {
+            // Most answers have none of these: only names that start like them are lowercased.
+            guard let first = header.name.utf8.first, [UInt8(ascii: "r"), UInt8(ascii: "x")].contains(first | 0x20) else { continue }
             let name = header.name.lowercased()
             guard name.hasPrefix("ratelimit") || name.hasPrefix("x-ratelimit") else { continue }
             switch name {

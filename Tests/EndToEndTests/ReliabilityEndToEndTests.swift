@@ -80,8 +80,10 @@ import Testing
         #expect(lines.contains { ($0["attempts"] as? Int ?? 0) > 1 }, "some were rate-limited and retried")
     }
 
+    /// A 429 that does not say when to come back is a failed attempt like a 503 (one that does
+    /// is waited out for a time instead: PacingEndToEndTests).
     @Test func rateLimitsAfterAllRetriesAreTemporary() throws {
-        let server = try ScriptedServer { _, _ in .http(429, [("Retry-After", "0")]) }
+        let server = try ScriptedServer { _, _ in .http(429) }
         let (result, line) = try delete(server.baseURL, ["--retries", "2"])
         #expect(result.status == 75)
         #expect(errorKind(line) == "rate_limited")
