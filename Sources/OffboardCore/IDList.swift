@@ -28,10 +28,13 @@ public struct IDFormatError: Error, Sendable {
     public var reason: String
     /// True when the ID is well-formed but belongs to another tenant.
     public var wrongTenant: Bool
+    /// What the message shows instead of the input, when that is a secret (a key given as an ID).
+    public var shownAs: String?
 
-    public init(_ reason: String, wrongTenant: Bool = false) {
+    public init(_ reason: String, wrongTenant: Bool = false, shownAs: String? = nil) {
         self.reason = reason
         self.wrongTenant = wrongTenant
+        self.shownAs = shownAs
     }
 }
 
@@ -172,7 +175,7 @@ public struct IDReader {
             malformedCount += 1
             wrongTenant = wrongTenant || error.wrongTenant
             if malformed.count < 5 {
-                malformed.append("\(place): \(quotedForMessage(text)) \(error.reason)")
+                malformed.append("\(place): \(error.shownAs ?? quotedForMessage(text)) \(error.reason)")
             } else {
                 switch place {
                 case .argument(let number): moreMalformedArguments.append(number)

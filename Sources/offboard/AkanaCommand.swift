@@ -8,12 +8,15 @@ import Glibc
 #endif
 
 extension Offboard {
-    struct AkanaCommand: ParsableCommand {
+    struct AkanaCommand: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "akana",
             abstract: "Akana API Platform (a developer portal's /api).",
             subcommands: [Delete.self, Show.self, Login.self, Logout.self]
         )
+
+        /// `offboard akana --token … delete`: a secret tried as an option of the group itself.
+        static func explainMissingOption(_ name: String) -> String? { tokenRefusal.explain(name) }
     }
 }
 

@@ -4,12 +4,15 @@ import Output
 import Torii
 
 extension Offboard {
-    struct ToriiCommand: ParsableCommand {
+    struct ToriiCommand: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "torii",
             abstract: "Torii server API (api.torii.so).",
             subcommands: [Delete.self, Show.self]
         )
+
+        /// `offboard torii --token … delete`: a secret tried as an option of the group itself.
+        static func explainMissingOption(_ name: String) -> String? { secretKeyRefusal.explain(name) }
     }
 }
 

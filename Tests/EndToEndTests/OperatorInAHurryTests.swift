@@ -83,6 +83,7 @@ import Testing
             "export AKANA_AUTH_TOKEN and AKANA_CSRF_TOKEN, or pass --auth-token-file and --csrf-token-file"
         ),
         (["akana", "login", "--email", "a@b", "--password", "hunter2secret"], "or pipe it in with --password-stdin"),
+        (["torii", "--secret-key", "sk_live_hunter2secret", "delete", user], "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>"),
     ])
     func aSecretGivenAsAnOptionIsRefusedOnPurposeAndNotRepeated(arguments: [String], instead: String) throws {
         let result = try offboard(arguments)
@@ -91,6 +92,18 @@ import Testing
         #expect(first.contains(", on purpose (other users could read it in ps, and shell history would keep it) — "), "\(first)")
         #expect(first.hasSuffix(instead), "\(first)")
         #expect(!result.stderr.contains("hunter2secret"), "the value given is never repeated")
+    }
+
+    /// A key pasted where an ID goes is refused like any malformed ID, but not repeated.
+    @Test func aSecretKeyGivenAsAnIDIsNotRepeated() throws {
+        let emulator = try Emulator()
+        let result = try offboard(["torii", "delete", Self.user, "sk_live_hunter2secret", "--yes"], env: ["TORII_BASE_URL": emulator.baseURL])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr.contains(
+                "argument 2: sk_live_…(redacted) is a secret key, not a user ID — the key goes in TORII_SECRET_KEY or --secret-key-file"))
+        #expect(!result.stderr.contains("hunter2secret"))
+        #expect(try emulator.toriiDeleteRequests() == 0)
     }
 
     // MARK: 3. the summary of a stopped batch
