@@ -224,44 +224,6 @@ import Testing
         #expect(malformed.stderr.contains("expected <uuid>.<tenant>"))
     }
 
-    /// With the tenant known before any ID is read, a bare UUID is that tenant's user, said
-    /// once; without one, it is refused with the ways to name the tenant.
-    @Test func aBareUUIDIsTakenAsTheKnownTenantsUser() throws {
-        try login()
-        let bare = ["cb50e0c5-2bc4-4195-8932-000000000004", "cb50e0c5-2bc4-4195-8932-000000000005"]
-        let session = try offboard(["akana", "delete", bare[0], "--yes"])
-        #expect(session.status == 0)
-        #expect(session.stdout == "deleted \(bare[0]).acmepaymentscorp\n")
-        #expect(
-            session.stderr
-                == "warning: \(bare[0]) has no tenant and is taken as \(bare[0]).acmepaymentscorp (the saved session's tenant)\n")
-        #expect(try akanaUser(bare[0] + ".acmepaymentscorp")?["state"] as? String == "deleted")
-
-        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try #require(sessionFile)))) as? [String: Any]
-        let tokens = [
-            "AKANA_AUTH_TOKEN": try #require(saved?["authToken"] as? String), "AKANA_CSRF_TOKEN": try #require(saved?["csrfToken"] as? String),
-            "XDG_STATE_HOME": stateHome + "-empty",
-        ]
-        let fedMember = try offboard(
-            ["akana", "delete", bare[1], Self.user3, "cb50e0c5-2bc4-4195-8932-000000000006", "--yes", "--json"],
-            env: tokens.merging(["AKANA_FED_MEMBER": "acmepaymentscorp"]) { $1 })
-        #expect(fedMember.status == 0)
-        #expect(fedMember.jsonLines().compactMap { $0["id"] as? String }.allSatisfy { $0.hasSuffix(".acmepaymentscorp") })
-        #expect(fedMember.stderr == "warning: 2 IDs have no tenant and are taken as <uuid>.acmepaymentscorp (AKANA_FED_MEMBER)\n")
-
-        let unknown = try offboard(["akana", "delete", Self.user, "cb50e0c5-2bc4-4195-8932-000000000007", "--yes"], env: tokens)
-        #expect(unknown.status == 65)
-        #expect(unknown.stderr.contains("has no tenant (Akana IDs are <uuid>.<tenant>) — add it, or name the tenant with --fed-member"))
-        #expect(try akanaUser("cb50e0c5-2bc4-4195-8932-000000000007.acmepaymentscorp")?["state"] as? String == "active")
-    }
-
-    /// No saved session and no base URL: nothing to log out of is not an error.
-    @Test func logoutWithNoSessionHasNothingToDo() throws {
-        let result = try run(Binaries.path("offboard"), ["akana", "logout"], environment: ["XDG_STATE_HOME": stateHome])
-        #expect(result.status == 0)
-        #expect(result.stderr == "not logged in: there is no saved session, so nothing to log out of\n")
-    }
-
     @Test func loginFailures() throws {
         let wrong = try login(password: "not-the-password")
         #expect(wrong.status == 77)

@@ -355,4 +355,58 @@ import Testing
         let pending = try String(contentsOfFile: journal, encoding: .utf8).components(separatedBy: #""outcome":"pending""#).count - 1
         #expect(pending == 2)
     }
+
+    // MARK: 10. Akana
+
+    /// With the tenant known before any ID is read, a bare UUID is that tenant's user, said
+    /// once; without one, it is refused with the ways to name the tenant. (An emulator of its
+    /// own: sessions last the default half hour here, so a busy machine cannot expire one.)
+    @Test func aBareAkanaUUIDIsTakenAsTheKnownTenantsUser() throws {
+        let emulator = try Emulator()
+        let stateHome = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: stateHome) }
+        let env = ["XDG_STATE_HOME": stateHome, "AKANA_BASE_URL": emulator.baseURL]
+        func akanaUser(_ id: String) throws -> String? {
+            let users = (try emulator.state()["akana"] as? [String: Any])?["users"] as? [[String: Any]] ?? []
+            return users.first { $0["id"] as? String == id }?["state"] as? String
+        }
+        let login = try offboard(["akana", "login", "--email", "admin@acme.example", "--password-stdin"], env: env, stdin: "offboard-demo\n")
+        #expect(login.status == 0)
+
+        let bare = ["cb50e0c5-2bc4-4195-8932-000000000004", "cb50e0c5-2bc4-4195-8932-000000000005", "cb50e0c5-2bc4-4195-8932-000000000006"]
+        let session = try offboard(["akana", "delete", bare[0], "--yes"], env: env)
+        #expect(session.status == 0)
+        #expect(session.stdout == "deleted \(bare[0]).acmepaymentscorp\n")
+        #expect(
+            session.stderr == "warning: \(bare[0]) has no tenant and is taken as \(bare[0]).acmepaymentscorp (the saved session's tenant)\n")
+        #expect(try akanaUser(bare[0] + ".acmepaymentscorp") == "deleted")
+
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: stateHome + "/offboard").first)
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stateHome + "/offboard/" + file))) as? [String: Any]
+        let tokens = [
+            "AKANA_BASE_URL": emulator.baseURL, "XDG_STATE_HOME": stateHome + "-empty",
+            "AKANA_AUTH_TOKEN": try #require(saved?["authToken"] as? String), "AKANA_CSRF_TOKEN": try #require(saved?["csrfToken"] as? String),
+        ]
+        let fedMember = try offboard(
+            ["akana", "delete", bare[1], "cb50e0c5-2bc4-4195-8932-000000000003.acmepaymentscorp", bare[2], "--yes", "--json"],
+            env: tokens.merging(["AKANA_FED_MEMBER": "acmepaymentscorp"]) { $1 })
+        #expect(fedMember.status == 0)
+        #expect(fedMember.jsonLines().compactMap { $0["id"] as? String }.allSatisfy { $0.hasSuffix(".acmepaymentscorp") })
+        #expect(fedMember.stderr == "warning: 2 IDs have no tenant and are taken as <uuid>.acmepaymentscorp (AKANA_FED_MEMBER)\n")
+
+        let unknown = try offboard(
+            ["akana", "delete", "cb50e0c5-2bc4-4195-8932-000000000001.acmepaymentscorp", "cb50e0c5-2bc4-4195-8932-000000000007", "--yes"],
+            env: tokens)
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("has no tenant (Akana IDs are <uuid>.<tenant>) — add it, or name the tenant with --fed-member"))
+        #expect(try akanaUser("cb50e0c5-2bc4-4195-8932-000000000007.acmepaymentscorp") == "active")
+    }
+
+    /// No saved session and no base URL: nothing to log out of is not an error.
+    @Test func akanaLogoutWithNoSessionHasNothingToDo() throws {
+        let stateHome = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-state-\(UUID().uuidString)").path
+        let result = try run(Binaries.path("offboard"), ["akana", "logout"], environment: ["XDG_STATE_HOME": stateHome])
+        #expect(result.status == 0)
+        #expect(result.stderr == "not logged in: there is no saved session, so nothing to log out of\n")
+    }
 }
