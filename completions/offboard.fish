@@ -122,7 +122,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" y yes' -l 'yes' -s 'y' -d 'Delete without asking (required when no terminal is attached).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" dry-run' -l 'dry-run' -d 'Validate everything and print the requests that would be sent; send nothing.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii delete" check' -l 'check' -d 'Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation).'
@@ -148,7 +148,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" version' -l 'version' -d 'Show the version.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard torii show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana" version' -l 'version' -d 'Show the version.'
@@ -174,7 +174,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" y yes' -l 'yes' -s 'y' -d 'Delete without asking (required when no terminal is attached).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" dry-run' -l 'dry-run' -d 'Validate everything and print the requests that would be sent; send nothing.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana delete" check' -l 'check' -d 'Look every user up before the confirmation, and send no DELETE for one already deleted, missing or out of reach (default: on when offboard asks for confirmation).'
@@ -202,7 +202,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" version' -l 'version' -d 'Show the version.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" base-url' -l 'base-url' -d 'Platform base URL, e.g. https://developer.acme.com (default: AKANA_BASE_URL).' -rfka ''
@@ -213,7 +213,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" version' -l 'version' -d 'Show the version.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana login" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" base-url' -l 'base-url' -d 'Platform base URL, e.g. https://developer.acme.com (default: AKANA_BASE_URL).' -rfka ''
@@ -222,7 +222,7 @@ complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_opti
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" cacert' -l 'cacert' -d 'Extra CA bundle for TLS verification.' -rF
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" insecure' -l 'insecure' -d 'Skip TLS verification (prints a warning every run).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" v verbose' -l 'verbose' -s 'v' -d 'HTTP trace on stderr, secrets redacted.'
-complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set or output is not a terminal).'
+complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" no-color' -l 'no-color' -d 'No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" version' -l 'version' -d 'Show the version.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard akana logout" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'offboard' -n '__offboard_should_offer_completions_for_flags_or_options "offboard help" version' -l 'version' -d 'Show the version.'

@@ -106,7 +106,7 @@ final class Transfer {
         var requestBytes = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
         let curlMessage = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: offboard_easy_strerror(code))
-        let kind = Transfer.kind(of: code, bodyTooLarge: bodyTooLarge)
+        let kind = Transfer.kind(of: code, message: curlMessage, bodyTooLarge: bodyTooLarge)
         let message =
             kind == .responseTooLarge
             ? "response body larger than \(options.maxBodyBytes) bytes; cut off"
@@ -123,10 +123,16 @@ final class Transfer {
         errorBuffer.deallocate()
     }
 
-    static func kind(of code: CURLcode, bodyTooLarge: Bool) -> TransportError.Kind {
+    /// What the TLS library says when the answer to its handshake is no TLS at all (a plain
+    /// HTTP server behind an https:// URL): OpenSSL 1.1–3.1, OpenSSL 3.2 and later, GnuTLS.
+    static let notTLSReasons = ["wrong version number", "record layer failure", "An unexpected TLS packet was received"]
+
+    static func kind(of code: CURLcode, message: String, bodyTooLarge: Bool) -> TransportError.Kind {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout
+        case CURLE_SSL_CONNECT_ERROR where notTLSReasons.contains(where: message.contains):
+            return .notTLS
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR,
             CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tls

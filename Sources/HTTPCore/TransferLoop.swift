@@ -66,6 +66,9 @@ public final class TransferLoop: Transport, @unchecked Sendable {
 
     public var now: ContinuousClock.Instant { clock.now }
 
+    /// Transfers started and not finished. Read it on the loop thread only (in `execute`).
+    public var transfersRunning: Int { running.count }
+
     /// Sends one request and blocks the calling thread (never the loop's) until it ends.
     public func send(_ request: HTTPRequest, options: TransferOptions) -> Result<HTTPResponse, TransportError> {
         Handoff.wait { deliver in submit(request, options: options, completion: deliver) }

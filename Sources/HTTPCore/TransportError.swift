@@ -6,6 +6,9 @@ public struct TransportError: Error, Sendable, Equatable {
         case timeout
         /// Certificate or handshake problem; never retried.
         case tls
+        /// The server answered the TLS handshake with something else: plain HTTP behind an
+        /// https:// URL, most likely. Never retried.
+        case notTLS
         /// The body was larger than `TransferOptions.maxBodyBytes`.
         case responseTooLarge
         /// The server answered something that is not HTTP.

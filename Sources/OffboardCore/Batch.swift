@@ -72,6 +72,9 @@ public struct BatchSummary: Sendable {
     public var total: Int
     public var counts: [Outcome: Int] = [:]
     public var failures = 0
+    /// Results of IDs the batch did not send (outcome `failed`, error `not_attempted`): not
+    /// failures of their own, since the stop decides.
+    public var notAttempted = 0
     public var elapsed: Duration = .zero
     public var stopReason: StopReason?
     /// Why the run stopped when no ID's result says it: the journal could not be written, or
@@ -91,6 +94,7 @@ public struct BatchSummary: Sendable {
 
     mutating func add(_ result: DeletionResult) {
         counts[result.outcome, default: 0] += 1
+        if result.error?.kind == .notAttempted { notAttempted += 1 }
         if let error = result.error, error.kind != .notAttempted {
             failures += 1
             worst = max(worst, ExitStatus.forFailure(error.kind))

@@ -83,6 +83,19 @@ public struct SecretFile {
             throw OffboardError(
                 .configuration, "cannot read \(option) \(path): it is larger than 64 KiB or unreadable, so it does not look like a key file")
         }
+        // Editors on Windows save one; it would otherwise be refused as "characters no credential has".
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw OffboardError(
+                .configuration,
+                "\(option) \(path) starts with a UTF-8 byte-order mark (bytes EF BB BF, as some Windows editors save) — save it without one, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' \(shellQuoted(path))"
+            )
+        }
+        if let wide = WideEncoding(byteOrderMarkOf: bytes) {
+            throw OffboardError(
+                .configuration,
+                "\(option) \(path) is \(wide.rawValue) text (it starts with that byte-order mark) — save it as plain ASCII text; iconv -f \(wide.family) -t UTF-8 converts it"
+            )
+        }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
         guard !bytes.isEmpty else {
             throw OffboardError(.configuration, "\(option) \(path) is empty — put the secret on its first line")

@@ -148,6 +148,10 @@ extension Verdict {
             return .failed(
                 .tls, "TLS verification failed: \(error.message)",
                 hint: "for a private CA pass --cacert <file>; --insecure only for testing")
+        case .notTLS:
+            return .failed(
+                .tls, "the server did not answer TLS (\(error.message))",
+                hint: "it seems to speak plain HTTP: should the URL start with http:// instead of https://? (--cacert and --insecure cannot help)")
         case .responseTooLarge, .malformedResponse:
             return .failed(.unexpectedResponse, error.message)
         case .local:

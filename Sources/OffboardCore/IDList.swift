@@ -14,20 +14,27 @@ public protocol IDFormat: Sendable {
     var suffix: String { get }
     /// What the inputs are called in messages: `user ID` and `user IDs` unless told otherwise.
     var inputNouns: (one: String, many: String) { get }
+    /// What the operator should know about how the inputs were read (Akana's bare UUIDs taken
+    /// as the known tenant's), once all are read: shown as warnings.
+    var readingNotes: [String] { get }
 }
 
 extension IDFormat {
     public var inputNouns: (one: String, many: String) { ("user ID", "user IDs") }
+    public var readingNotes: [String] { [] }
 }
 
 public struct IDFormatError: Error, Sendable {
     public var reason: String
     /// True when the ID is well-formed but belongs to another tenant.
     public var wrongTenant: Bool
+    /// What the message shows instead of the input, when that is a secret (a key given as an ID).
+    public var shownAs: String?
 
-    public init(_ reason: String, wrongTenant: Bool = false) {
+    public init(_ reason: String, wrongTenant: Bool = false, shownAs: String? = nil) {
         self.reason = reason
         self.wrongTenant = wrongTenant
+        self.shownAs = shownAs
     }
 }
 
@@ -103,6 +110,12 @@ public struct IDReader {
     private var wrongTenant = false
     private var duplicates: [String] = []
     private var duplicateCount = 0
+    /// The file's first line that is neither blank nor a comment, and whether it was an ID.
+    private var firstFileLine: (number: UInt32, text: String, valid: Bool)?
+    private var validFileLines = 0
+    /// Where the IDs are, when a line of the file was refused whole but is a row of fields
+    /// one of which is an ID (a CSV export).
+    private var table: TableColumn?
 
     public init(format: any IDFormat) {
         self.format = format
@@ -131,6 +144,7 @@ public struct IDReader {
         }
         if let file {
             try reader.addLines(of: file)
+            try reader.refuseTable(path: file)
         }
         return try reader.finish()
     }
@@ -161,7 +175,7 @@ public struct IDReader {
             malformedCount += 1
             wrongTenant = wrongTenant || error.wrongTenant
             if malformed.count < 5 {
-                malformed.append("\(place): \(quotedForMessage(text)) \(error.reason)")
+                malformed.append("\(place): \(error.shownAs ?? quotedForMessage(text)) \(error.reason)")
             } else {
                 switch place {
                 case .argument(let number): moreMalformedArguments.append(number)
@@ -172,7 +186,9 @@ public struct IDReader {
     }
 
     /// One ID per line; blank lines and `#` comments are skipped; surrounding spaces, a
-    /// trailing CR and a leading byte-order mark (Windows files) are ignored.
+    /// trailing CR and a leading byte-order mark (Windows files) are ignored. A file in UTF-16
+    /// or UTF-32 with its byte-order mark is decoded; one that holds NUL bytes without a mark
+    /// is refused, naming the likely encoding.
     mutating func addLines(of path: String) throws(OffboardError) {
         let stream = path == "-" ? fdopen(dup(STDIN_FILENO), "r") : fopen(path, "r")
         guard let stream else {
@@ -181,17 +197,67 @@ public struct IDReader {
         }
         defer { fclose(stream) }
         var lineNumber: UInt32 = 0
+        var wide: (encoding: WideEncoding, bytes: [UInt8])?
+        var lineWithNUL: (number: UInt32, encoding: WideEncoding?)?
         forEachLine(of: stream) { bytes in
+            if lineNumber == 0, wide == nil, let encoding = WideEncoding(byteOrderMarkOf: bytes) { wide = (encoding, []) }
+            if wide != nil {
+                wide?.bytes.append(contentsOf: bytes)
+                return
+            }
             lineNumber += 1
+            if lineWithNUL == nil, bytes.contains(0) { lineWithNUL = (lineNumber, WideEncoding(guessingFrom: bytes)) }
             var text = String(decoding: bytes, as: UTF8.self)
             if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            let trimmed = text.trimmingWhitespaceForIDs()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-            add(trimmed, at: .line(lineNumber))
+            addLine(text[...], number: lineNumber)
         }
         if ferror(stream) != 0 {
             throw OffboardError(.usage, "reading --from-file \(path) failed: \(String(cString: strerror(errno)))")
         }
+        if let lineWithNUL {
+            let source = path == "-" ? "standard input" : "--from-file \(path)"
+            let guess =
+                lineWithNUL.encoding.map {
+                    "\($0.rawValue) without a byte-order mark? convert it, e.g. iconv -f \($0.rawValue) -t UTF-8\(path == "-" ? "" : " " + shellQuoted(path)) > ids.txt"
+                } ?? "a spreadsheet or another binary file? export the IDs as text, one per line"
+            throw OffboardError(
+                .malformedInput, "\(source) holds NUL bytes (line \(lineWithNUL.number)), so it is not UTF-8 text: \(guess); nothing was sent")
+        }
+        if let wide {
+            for (offset, line) in wide.encoding.lines(of: wide.bytes).enumerated() { addLine(line, number: UInt32(offset + 1)) }
+        }
+    }
+
+    /// One line of the file, without its line end.
+    private mutating func addLine(_ text: Substring, number: UInt32) {
+        let trimmed = text.trimmingWhitespaceForIDs()
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
+        let malformedBefore = malformedCount
+        add(trimmed, at: .line(number))
+        let valid = malformedCount == malformedBefore
+        if valid { validFileLines += 1 }
+        if firstFileLine == nil { firstFileLine = (number, String(trimmed), valid) }
+        if !valid, table == nil, var column = TableColumn.find(in: trimmed, format: format) {
+            // A first line that is a row of the same fields without an ID names the columns.
+            if let first = firstFileLine, !first.valid, first.number < number {
+                let names = TableColumn.fields(of: first.text[...], delimiter: column.delimiter)
+                if names.count == column.columns { column.header = (first.number, String(names[column.index].value)) }
+            }
+            table = column
+        }
+    }
+
+    /// Refuses a file that is a table (a CSV export) rather than one ID per line, showing how
+    /// to take the column of IDs; nothing when the file is not one.
+    private func refuseTable(path: String) throws(OffboardError) {
+        guard let table, validFileLines == 0 else { return }
+        let source = path == "-" ? "standard input" : "--from-file \(path)"
+        let name = table.header.map { " (\(quotedForMessage($0.name[...])))" } ?? ""
+        let kind = table.delimiter == "\t" ? "tab-separated columns" : "CSV"
+        throw OffboardError(
+            .malformedInput,
+            "\(source) looks like \(kind), not one ID per line: the \(format.inputNouns.many) are in column \(table.index + 1)\(name) of \(table.columns) — take that column, e.g. \(table.wayOut(path: path)); nothing was sent"
+        )
     }
 
     func finish() throws(OffboardError) -> (IDList, warnings: [String]) {
@@ -203,13 +269,18 @@ public struct IDReader {
                 more = "; and \(malformedCount - malformed.count) more (\(places.joined(separator: "; ")))"
             }
             let noun = malformedCount == 1 ? "\(format.inputNouns.one) is" : "\(format.inputNouns.many) are"
-            let fix = wrongTenant ? "remove the IDs of other tenants (run once per tenant)" : "fix or remove them"
+            // One line refused, the file's first, and IDs after it: a column name.
+            let header = malformedCount == 1 && firstFileLine?.valid == false && validFileLines > 0
+            let fix =
+                wrongTenant
+                ? "remove the IDs of other tenants (run once per tenant)"
+                : header ? "a header line? remove it, or make it a comment (start it with #)" : "fix or remove them"
             throw OffboardError(
                 .malformedInput,
                 "\(malformedCount) \(noun) not valid, so nothing was sent — \(malformed.joined(separator: "; "))\(more) — \(fix) and run again")
         }
         guard ids.count > 0 else { throw IDReader.nothingGiven }
-        var warnings: [String] = []
+        var warnings = format.readingNotes
         if duplicateCount > 0 {
             let more = duplicateCount > duplicates.count ? ", and \(duplicateCount - duplicates.count) more" : ""
             warnings.append(
@@ -254,9 +325,9 @@ public struct NumberRuns: CustomStringConvertible, Sendable {
     }
 }
 
-extension String {
+extension Substring {
     fileprivate func trimmingWhitespaceForIDs() -> Substring {
-        var text = self[...]
+        var text = self
         while let last = text.last, last.isWhitespace { text.removeLast() }
         while let first = text.first, first.isWhitespace { text.removeFirst() }
         return text

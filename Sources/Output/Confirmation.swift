@@ -25,7 +25,7 @@ public struct Confirmation {
     }
 
     /// What the confirmation shows: the IDs about to get a DELETE, who they are when `--check`
-    /// looked them up, and what the check settled without one.
+    /// looked them up, what the check settled without one, and what a journal shows done.
     public struct Listing {
         let ids: IDList
         let users: [Int: UserRecord]
@@ -33,17 +33,23 @@ public struct Confirmation {
         let checked: Bool
         /// Email addresses no user was found for.
         let unresolved: Int
+        /// The journal of a resumed run, and the IDs (by index) it shows done: not sent again.
+        let journal: (path: String, done: Set<Int>)?
 
-        public init(ids: IDList, users: [Int: UserRecord], settled: [Int: DeletionResult], checked: Bool, unresolved: Int) {
+        public init(
+            ids: IDList, users: [Int: UserRecord], settled: [Int: DeletionResult], checked: Bool, unresolved: Int,
+            journal: (path: String, done: Set<Int>)? = nil
+        ) {
             self.ids = ids
             self.users = users
             self.settled = settled
             self.checked = checked
             self.unresolved = unresolved
+            self.journal = journal
         }
 
         /// Indices of the IDs that get a DELETE, in input order.
-        var toDelete: [Int] { (0..<ids.count).filter { settled[$0] == nil } }
+        public var toDelete: [Int] { (0..<ids.count).filter { settled[$0] == nil && journal?.done.contains($0) != true } }
 
         /// `Checked 7: 4 active, 2 already deleted, 1 not found — only the 4 get a DELETE.`
         var checkLine: String? {
@@ -62,9 +68,16 @@ public struct Confirmation {
                 }
             }
             if unresolved > 0 { counts.append(("email not found", unresolved)) }
-            let parts = counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            let parts = counts.map { "\(grouped($0.1)) \($0.0)" }.joined(separator: ", ")
             let skipped = settled.count + unresolved
-            return "Checked \(ids.count + unresolved): \(parts)" + (skipped > 0 ? " — only the \(toDelete.count) get a DELETE" : "")
+            let checked = counts.reduce(0) { $0 + $1.1 }
+            return "Checked \(grouped(checked)): \(parts)" + (skipped > 0 ? " — only the \(grouped(toDelete.count)) get a DELETE" : "")
+        }
+
+        /// `1,474 to delete; 526 done in the journal leavers.journal (not sent again)`.
+        var journalLine: String? {
+            guard let journal, !journal.done.isEmpty else { return nil }
+            return "\(grouped(toDelete.count)) to delete; \(grouped(journal.done.count)) done in the journal \(journal.path) (not sent again)"
         }
     }
 
@@ -77,20 +90,21 @@ public struct Confirmation {
         let toDelete = listing.toDelete
         let count = toDelete.count
         let noun = count == 1 ? "user" : "users"
-        var text = "About to delete \(count) \(service.name) \(noun) (\(service.scopeDescription)) at \(service.baseURL):\n"
+        var text = "About to delete \(grouped(count)) \(service.name) \(noun) (\(service.scopeDescription)) at \(service.baseURL):\n"
         for index in toDelete.prefix(shownIDs) {
             let id = listing.ids.id(at: index)
             text += "  \(listing.users[index].map { HumanRenderer.userLine(id, $0) } ?? id)\n"
         }
-        if count > shownIDs { text += "  … and \(count - shownIDs) more\n" }
-        if let checkLine = listing.checkLine { text += checkLine + "\n" }
+        if count > shownIDs { text += "  … and \(grouped(count - shownIDs)) more\n" }
+        for line in [listing.checkLine, listing.journalLine].compactMap({ $0 }) { text += line + "\n" }
         text +=
             count > countAnswerThreshold
-            ? "Type \(count) to delete \(count) \(noun): "
+            ? "Type \(count) to delete \(grouped(count)) \(noun): "
             : "Delete \(count == 1 ? "this user" : "these \(count) users")? [y/N] "
         guard let line = prompt(text, on: tty, interrupted: interrupted) else { return false }
         let answer = line.filter { !$0.isWhitespace }.lowercased()
-        return count > countAnswerThreshold ? answer == String(count) : (answer == "y" || answer == "yes")
+        // The count as shown in the question, or grouped as in the listing (`1,474`).
+        return count > countAnswerThreshold ? answer.filter { $0 != "," } == String(count) : (answer == "y" || answer == "yes")
     }
 }
 

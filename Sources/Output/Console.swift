@@ -13,12 +13,21 @@ public struct Console: Sendable {
     /// (`offboard … | head -1`), ENOSPC, EBADF (`>&-`), EIO otherwise.
     private let onStdoutFailed: (@Sendable (Int32) -> Void)?
 
-    /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR` (https://no-color.org).
+    /// Colour only on a terminal that takes escape sequences, and never with `--no-color` or
+    /// `NO_COLOR` (https://no-color.org).
     public init(noColor: Bool, onStdoutFailed: (@Sendable (Int32) -> Void)? = nil) {
         self.onStdoutFailed = onStdoutFailed
         let allowed = !noColor && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
-        colorOnStdout = allowed && isatty(STDOUT_FILENO) == 1
-        colorOnStderr = allowed && isatty(STDERR_FILENO) == 1
+        colorOnStdout = allowed && Console.takesEscapes(STDOUT_FILENO)
+        colorOnStderr = allowed && Console.takesEscapes(STDERR_FILENO)
+    }
+
+    /// Whether `fd` is a terminal that takes escape sequences (colour, erasing a line): not one
+    /// whose `TERM` is `dumb` (Emacs' shell, editors' consoles) or unset, as git and grep decide.
+    public static func takesEscapes(_ fd: Int32) -> Bool {
+        guard isatty(fd) == 1, let term = getenv("TERM") else { return false }
+        let name = String(cString: term)
+        return !name.isEmpty && name != "dumb"
     }
 
     public func out(_ line: String) {

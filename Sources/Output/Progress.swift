@@ -4,11 +4,16 @@ import OffboardCore
 import Glibc
 #endif
 
-/// The progress line on a terminal's stderr: `1234/10000 · 850/s · ETA 10 s`, or
+/// The progress line on a terminal's stderr: `1,234/10,000 · 850/s · ETA 10 s`, or
 /// `… · 48/s, server-limited · …` while the server's rate limit sets the pace. Drawn at most
 /// ten times a second, and erased before anything else is printed, so it never mixes with
-/// results. It does nothing when stderr is not a terminal.
-public final class ProgressLine {
+/// results. It does nothing when stderr is not a terminal that takes escape sequences
+/// (`TERM=dumb`). Used by one thread at a time: the transfer thread while a batch runs (results,
+/// and the Ctrl-C notice, are written there), the command's thread before and after.
+public final class ProgressLine: @unchecked Sendable {
+    /// The least time between two drawings: a fast batch printing its results on the terminal
+    /// erases the line for each, and redrawing it as often would cost more than the results.
+    static let redrawInterval = Duration.milliseconds(100)
     private let total: Int
     private let enabled: Bool
     private let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
@@ -22,7 +27,7 @@ public final class ProgressLine {
 
     public init(total: Int) {
         self.total = total
-        enabled = total > 1 && isatty(STDERR_FILENO) == 1
+        enabled = total > 1 && Console.takesEscapes(STDERR_FILENO)
         started = clock.now
     }
 
@@ -49,16 +54,24 @@ public final class ProgressLine {
         done += 1
         guard enabled, done < total else { return }
         let now = clock.now
-        // Redrawn at once after an erase; otherwise at most every 100 ms.
-        if shown, let lastDraw, now - lastDraw < .milliseconds(100) { return }
+        // Erased or not, the line waits out the interval: one result after another on the
+        // terminal would otherwise redraw it once per ID.
+        if let lastDraw, now - lastDraw < Self.redrawInterval { return }
         lastDraw = now
+        Console.write("\r\u{1B}[K" + fields(at: now).joined(separator: " · "), to: STDERR_FILENO)
+        shown = true
+    }
+
+    /// What the line shows, field by field: done/total, then the rate (and whether the server
+    /// sets it) and the time left once there is a rate.
+    func fields(at now: ContinuousClock.Instant) -> [String] {
+        var fields = ["\(grouped(done))/\(grouped(total))"]
         let seconds = Double((now - started).milliseconds) / 1000
         let rate = seconds > 0 ? Double(done) / seconds : 0
-        var line = "\r\u{1B}[K\(done)/\(total)"
         if rate > 0 {
-            line += " · \(Int(rate.rounded()))/s\(serverLimited ? ", server-limited" : "") · ETA \(Int((Double(total - done) / rate).rounded(.up))) s"
+            fields.append("\(grouped(Int(rate.rounded())))/s" + (serverLimited ? ", server-limited" : ""))
+            fields.append("ETA \(grouped(Int((Double(total - done) / rate).rounded(.up)))) s")
         }
-        Console.write(line, to: STDERR_FILENO)
-        shown = true
+        return fields
     }
 }

@@ -128,35 +128,46 @@ public final class HumanRenderer: ResultRenderer {
         if notAttempted > Self.shownNotAttempted {
             let lines = notAttemptedLines.isEmpty ? "" : " (\(notAttemptedLines.labelled("line")))"
             console.error(
-                "\(notAttempted - Self.shownNotAttempted) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one")
+                "\(grouped(notAttempted - Self.shownNotAttempted)) more\(lines) \(terminalSafe(notAttemptedReason)) — --json or --journal lists every one"
+            )
         }
         guard summary.total > 1 || summary.stopReason != nil else { return }
         guard !(quiet && summary.failures == 0 && summary.stopReason == nil) else { return }
         console.err(HumanRenderer.summaryLine(summary, scope: scope))
     }
 
-    /// `3 deleted, 1 already deleted, 1 failed of 5 in 1.2 s (torii, test environment)`.
+    /// `3 deleted, 1 already deleted, 1 failed of 5 in 1.2 s (torii, test environment)`; after a
+    /// stop, `526 deleted, 1,474 not attempted (interrupted) of 2,000 in 12.3 s (…)`.
     public static func summaryLine(_ summary: BatchSummary, scope: String) -> String {
         let order: [(Outcome, String)] = [
             (.found, "found"), (.deleted, "deleted"), (.alreadyDeleted, "already deleted"), (.notFound, "not found"),
             (.skipped, "skipped"), (.wouldDelete, "would be deleted"), (.failed, "failed"),
         ]
         var parts = order.compactMap { outcome, words in
-            summary.counts[outcome].map { "\($0) \(words)" }
+            let count = (summary.counts[outcome] ?? 0) - (outcome == .failed ? summary.notAttempted : 0)
+            return count > 0 ? "\(grouped(count)) \(words)" : nil
+        }
+        let stop = summary.stopReason.map(stopWords)
+        if summary.notAttempted > 0 {
+            parts.append("\(grouped(summary.notAttempted)) not attempted" + (stop.map { " (\($0))" } ?? ""))
         }
         if parts.isEmpty { parts = ["nothing done"] }
         let tenths = (summary.elapsed.milliseconds + 50) / 100
-        var line = "\(parts.joined(separator: ", ")) of \(summary.total) in \(tenths / 10).\(tenths % 10) s (\(scope))"
-        switch summary.stopReason {
-        case .credentialsRejected?: line += "; stopped: credentials rejected"
-        case .rateLimited?: line += "; stopped: rate limited"
-        case .sessionNotRenewed?: line += "; stopped: session not renewed"
-        case .localError?: line += "; stopped: local error"
-        case .interrupted?: line += "; stopped: interrupted"
-        case .outputFailed?: line += "; stopped: standard output could not be written"
-        case .journalFailed?: line += "; stopped: the journal could not be written"
-        case nil: break
-        }
+        var line = "\(parts.joined(separator: ", ")) of \(grouped(summary.total)) in \(tenths / 10).\(tenths % 10) s (\(scope))"
+        // The IDs not attempted already name the stop.
+        if let stop, summary.notAttempted == 0 { line += "; stopped: \(stop)" }
         return line
+    }
+
+    private static func stopWords(_ reason: BatchSummary.StopReason) -> String {
+        switch reason {
+        case .credentialsRejected: "credentials rejected"
+        case .rateLimited: "rate limited"
+        case .sessionNotRenewed: "session not renewed"
+        case .localError: "local error"
+        case .interrupted: "interrupted"
+        case .outputFailed: "standard output could not be written"
+        case .journalFailed: "the journal could not be written"
+        }
     }
 }

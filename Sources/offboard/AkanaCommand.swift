@@ -8,12 +8,15 @@ import Glibc
 #endif
 
 extension Offboard {
-    struct AkanaCommand: ParsableCommand {
+    struct AkanaCommand: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "akana",
             abstract: "Akana API Platform (a developer portal's /api).",
             subcommands: [Delete.self, Show.self, Login.self, Logout.self]
         )
+
+        /// `offboard akana --token … delete`: a secret tried as an option of the group itself.
+        static func explainMissingOption(_ name: String) -> String? { tokenRefusal.explain(name) }
     }
 }
 
@@ -92,8 +95,23 @@ extension Offboard.AkanaCommand {
     static let credentialsDiscussion = """
         Credentials come from AKANA_AUTH_TOKEN / --auth-token-file and AKANA_CSRF_TOKEN / \
         --csrf-token-file, else from the session saved by `offboard akana login` for the base URL. \
-        IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused.
+        IDs are <uuid>.<tenant>; an ID of another tenant than the session's (or --fed-member) is refused. \
+        With the tenant known (the session, --fed-member, AKANA_FED_MEMBER), a bare <uuid> is taken as its user.
         """
+
+    /// Tokens are never options: they would show in `ps` and stay in shell history.
+    static let tokenRefusal = SecretOptionRefusal(
+        names: [
+            "--token", "--auth-token", "--csrf-token", "--atmo-auth-token", "--cookie", "--session", "--key", "--secret-key", "--api-key",
+            "--password",
+        ],
+        secret: "a session token",
+        instead: "run `offboard akana login`, or export AKANA_AUTH_TOKEN and AKANA_CSRF_TOKEN, or pass --auth-token-file and --csrf-token-file")
+
+    /// What `delete` and `show` say about an option they lack, besides the parser's typo check.
+    static func explainMissingOption(_ name: String, command: String) -> String? {
+        tokenRefusal.explain(name) ?? UsageAdvice.userIDsAreArguments(name, command: command)
+    }
 
     /// Akana documents no search: `--by email` is refused before anything else.
     static func refuseEmails(_ options: BatchOptions) throws {
@@ -102,14 +120,14 @@ extension Offboard.AkanaCommand {
         }
     }
 
-    struct Delete: ParsableCommand {
+    struct Delete: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "delete",
             abstract: "Delete Akana users (DELETE /api/users/{userID}).",
             discussion: credentialsDiscussion
         )
 
-        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>, or a bare <uuid> of the known tenant).", valueName: "user-id"))
         var userIDs: [String] = []
 
         @OptionGroup var credentials: Credentials
@@ -118,19 +136,23 @@ extension Offboard.AkanaCommand {
 
         func validate() throws { try refuseEmails(options.batch) }
 
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.AkanaCommand.explainMissingOption(name, command: "offboard akana delete")
+        }
+
         func run() throws {
             try DeletionRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Look Akana users up, read-only (GET /api/users/{userID}).",
             discussion: credentialsDiscussion
         )
 
-        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>).", valueName: "user-id"))
+        @Argument(help: ArgumentHelp("User IDs (<uuid>.<tenant>, or a bare <uuid> of the known tenant).", valueName: "user-id"))
         var userIDs: [String] = []
 
         @OptionGroup var credentials: Credentials
@@ -139,12 +161,16 @@ extension Offboard.AkanaCommand {
 
         func validate() throws { try refuseEmails(options) }
 
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.AkanaCommand.explainMissingOption(name, command: "offboard akana show")
+        }
+
         func run() throws {
             try ShowRun(options: options).execute(arguments: userIDs) { [credentials] console in try credentials.plan(console) }
         }
     }
 
-    struct Login: ParsableCommand {
+    struct Login: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "login",
             abstract: "Log in and save the session for a base URL (mode 0600).",
@@ -163,6 +189,13 @@ extension Offboard.AkanaCommand {
 
         @Flag(help: "Read the password from standard input (its first line).")
         var passwordStdin = false
+
+        /// The password itself is never an option: it would show in `ps` and stay in shell history.
+        static let passwordRefusal = SecretOptionRefusal(
+            names: ["--password", "--pass", "--passwd", "--pw"], secret: "the password",
+            instead: "leave it out to be asked on the terminal, or pipe it in with --password-stdin")
+
+        static func explainMissingOption(_ name: String) -> String? { passwordRefusal.explain(name) }
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -219,7 +252,10 @@ extension Offboard.AkanaCommand {
             let console = connection.console
             try reportingErrors(console) {
                 let store = try AkanaSessionStore.standard()
-                let base = try target.resolve()?.description ?? onlySavedSession(store)
+                guard let base = try target.resolve()?.description ?? onlySavedSession(store) else {
+                    console.err("not logged in: there is no saved session, so nothing to log out of")
+                    return .success
+                }
                 let session: AkanaSession?
                 do {
                     session = try store.load(baseURL: base)
@@ -245,13 +281,13 @@ extension Offboard.AkanaCommand {
             }
         }
 
-        private func onlySavedSession(_ store: AkanaSessionStore) throws -> String {
+        /// The one saved session's base URL; nil when there is none (nothing to do).
+        private func onlySavedSession(_ store: AkanaSessionStore) throws -> String? {
             let saved = store.savedBaseURLs()
-            guard saved.count == 1 else {
-                let list = saved.isEmpty ? "there are none" : "there are \(saved.count): \(saved.joined(separator: ", "))"
-                throw OffboardError(.usage, "which session? \(list) — pass --base-url")
+            guard saved.count <= 1 else {
+                throw OffboardError(.usage, "which session? there are \(saved.count): \(saved.joined(separator: ", ")) — pass --base-url")
             }
-            return saved[0]
+            return saved.first
         }
     }
 }

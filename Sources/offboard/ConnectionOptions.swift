@@ -24,7 +24,7 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "HTTP trace on stderr, secrets redacted.")
     var verbose = false
 
-    @Flag(help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")
+    @Flag(help: "No ANSI colour (also when NO_COLOR is set, TERM is dumb or unset, or output is not a terminal).")
     var noColor = false
 
     mutating func validate() throws {

@@ -48,14 +48,18 @@ struct DeletionRun {
             journal = try openJournal(for: ids, service: service, console: console)
         }
 
+        // What an earlier run with this journal did is not sent again, nor looked up.
+        let done = Set((0..<ids.count).filter { journal?.prior[$0] == .done })
         // A user a look-up (or the search) shows deleted, missing or out of reach gets no DELETE.
         let knowsUsers = options.checksFirst || options.batch.by == .email
-        let check = Check(batch: prepared.batch, ids: ids, known: users)
-        if knowsUsers, let stopped = check.perform(renderer: renderer, pacing: run.pacing) {
+        let check = Check(batch: prepared.batch, ids: ids, known: users, skipping: done)
+        if knowsUsers, let stopped = check.perform(renderer: renderer, in: run, via: prepared.loop) {
             return ended(stopped, renderer: renderer, console: console)
         }
-        if asks, ids.count > check.settled.count {
-            let listing = Confirmation.Listing(ids: ids, users: check.users, settled: check.settled, checked: knowsUsers, unresolved: shown.count)
+        let listing = Confirmation.Listing(
+            ids: ids, users: check.users, settled: check.settled, checked: knowsUsers, unresolved: shown.count,
+            journal: journal.map { ($0.path, done) })
+        if asks, !listing.toDelete.isEmpty {
             let confirmed = Confirmation.ask(listing, service: service) { Interrupts.stop.isRequested }
             if Interrupts.stop.isRequested {
                 console.err("interrupted: nothing deleted")
@@ -68,7 +72,8 @@ struct DeletionRun {
         }
 
         if !options.dryRun { try journal?.beginWriting() }
-        var summary = run.showing(ids.count, on: renderer) { emit, paced in
+        let notice = StopNotice.deletions(journal: options.dryRun ? nil : journal?.path)
+        var summary = run.showing(ids.count, on: renderer, via: prepared.loop, notice: notice) { emit, paced in
             prepared.batch.run(.delete(checked: check.settled), ids, journal: journal, stop: Interrupts.stop, paceChanged: paced) { result in
                 guard !emails.isEmpty else { return emit(result) }
                 var result = result
@@ -103,33 +108,42 @@ struct DeletionRun {
 
 /// `--check`: every user looked up before the confirmation (with `--by email` the search found
 /// them already). What a look-up settles — already deleted, no such user, out of reach — gets no
-/// DELETE; the rest are listed by name in the confirmation.
+/// DELETE; the rest are listed by name in the confirmation. IDs a journal shows done are not
+/// looked up: they are not sent again either.
 final class Check {
     let batch: Batch
     let ids: IDList
+    /// Indices of the IDs not to look up.
+    let skipping: Set<Int>
     private(set) var users: [Int: UserRecord]
     private(set) var settled: [Int: DeletionResult] = [:]
     private var failures: [DeletionResult] = []
 
-    init(batch: Batch, ids: IDList, known users: [Int: UserRecord]) {
+    init(batch: Batch, ids: IDList, known users: [Int: UserRecord], skipping: Set<Int> = []) {
         self.batch = batch
         self.ids = ids
         self.users = users
+        self.skipping = skipping
     }
 
     /// Nil when the deletion can go on; else the summary of a check that stopped (rejected
     /// credentials, a base URL that is not the API's, Ctrl-C), whose failures are shown.
-    func perform(renderer: any ResultRenderer, pacing: (ProgressLine) -> (PaceChange) -> Void) -> BatchSummary? {
+    func perform(renderer: any ResultRenderer, in run: UserListRun, via loop: TransferLoop) -> BatchSummary? {
         guard users.count < ids.count else {
             for (index, user) in users { settle(index, .found(user), as: nil) }
             return nil
         }
         let position = Dictionary(uniqueKeysWithValues: (0..<ids.count).map { (ids.id(at: $0), $0) })
-        let progress = ProgressLine(total: ids.count)
-        let summary = batch.run(.lookUp, ids, stop: Interrupts.stop, paceChanged: pacing(progress)) { [self] result in
-            if let index = position[result.id] { settle(index, Lookup(result), as: result) }
-            if result.error != nil { failures.append(result) }
-            progress.advance()
+        let wanted = (0..<ids.count).filter { !skipping.contains($0) }
+        guard !wanted.isEmpty else { return nil }
+        let lookUp = wanted.count == ids.count ? ids : IDList(found: wanted.map { (ids.userID(at: $0), ids.line(at: $0)) }, suffix: ids.suffix)
+        let progress = ProgressLine(total: lookUp.count)
+        let summary = run.running(.lookUps, progress: progress, via: loop) { paced in
+            batch.run(.lookUp, lookUp, stop: Interrupts.stop, paceChanged: paced) { [self] result in
+                if let index = position[result.id] { settle(index, Lookup(result), as: result) }
+                if result.error != nil { failures.append(result) }
+                progress.advance()
+            }
         }
         progress.erase()
         guard summary.stopReason != nil else { return nil }
@@ -158,42 +172,4 @@ func secret(file: String?, option: String, environment: String, console: Console
     guard let value = try environmentValue(environment) else { return nil }
     try checkSecret(value, source: environment)
     return value
-}
-
-/// Ctrl-C (and SIGTERM): the first stops new deletions and lets in-flight ones finish and
-/// report; a second one exits at once.
-enum Interrupts {
-    static let stop = StopRequest()
-    /// Counted apart from `stop`, which a failing stdout also sets: that is not a first Ctrl-C.
-    static let signalsReceived = Atomic<Int>(0)
-
-    static func install() {
-        // Both initialised here, not first in a signal handler.
-        _ = stop
-        _ = signalsReceived.load(ordering: .relaxed)
-        // Writes to a closed pipe fail with EPIPE instead of killing the run mid-batch.
-        signal(SIGPIPE, SIG_IGN)
-        let handler: @convention(c) (Int32) -> Void = { _ in
-            if Interrupts.signalsReceived.add(1, ordering: .relaxed).oldValue > 0 { _exit(130) }
-            Interrupts.stop.request(.interrupted)
-        }
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
-        // A parent may have started us with them blocked (posix_spawn from a worker thread).
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGINT)
-        sigaddset(&stopSignals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
-    }
-
-    /// Standard output failed: results can no longer be shown, so nothing new starts. A reader
-    /// that went away (EPIPE: `offboard … | head -1`) needs no message; a full disk or a closed
-    /// descriptor (`>&-`) does, once.
-    @Sendable static func outputFailed(_ error: Int32) {
-        guard stop.request(.outputFailed), error != EPIPE else { return }
-        writeAll(
-            "error: cannot write to standard output: \(String(cString: strerror(error))) — the run stops; nothing new is sent\n",
-            to: STDERR_FILENO)
-    }
 }

@@ -22,7 +22,17 @@ struct Offboard: ParsableCommand {
 
     static func main() {
         fillClosedStandardStreams()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if let advice = UsageAdvice.message(for: error, arguments: arguments) {
+                writeAll(advice + "\n", to: STDERR_FILENO)
+                _exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 
     /// A standard stream the caller closed (`offboard … >&-`) would be taken by the next file

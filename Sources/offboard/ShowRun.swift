@@ -15,7 +15,7 @@ struct ShowRun {
             Interrupts.install()
             // With `--by email` the search returns the whole users: no look-up needed.
             let work: Batch.Work = options.by == .email ? .findByEmail(run.searching(prepared.service)) : .lookUp
-            let summary = run.showing(prepared.inputs.count, on: renderer) { emit, paced in
+            let summary = run.showing(prepared.inputs.count, on: renderer, via: prepared.loop, notice: .lookUps) { emit, paced in
                 prepared.batch.run(work, prepared.inputs, stop: Interrupts.stop, paceChanged: paced, emit: emit)
             }
             renderer.finish(summary)

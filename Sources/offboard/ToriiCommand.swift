@@ -4,12 +4,15 @@ import Output
 import Torii
 
 extension Offboard {
-    struct ToriiCommand: ParsableCommand {
+    struct ToriiCommand: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "torii",
             abstract: "Torii server API (api.torii.so).",
             subcommands: [Delete.self, Show.self]
         )
+
+        /// `offboard torii --token … delete`: a secret tried as an option of the group itself.
+        static func explainMissingOption(_ name: String) -> String? { secretKeyRefusal.explain(name) }
     }
 }
 
@@ -36,12 +39,26 @@ extension Offboard.ToriiCommand {
         }
     }
 
+    /// The key itself is never an option: it would show in `ps` and stay in shell history.
+    static let secretKeyRefusal = SecretOptionRefusal(
+        names: ["--secret-key", "--key", "--secret", "--token", "--api-key", "--apikey", "--sk", "--bearer", "--auth-token", "--torii-secret-key"],
+        secret: "the secret key", instead: "export TORII_SECRET_KEY=sk_…, or pass --secret-key-file <path>")
+
+    /// What `delete` and `show` say about an option they lack, besides the parser's typo check.
+    static func explainMissingOption(_ name: String, command: String) -> String? {
+        if let refusal = secretKeyRefusal.explain(name) { return refusal }
+        if UsageAdvice.normalized(name) == "--email" {
+            return "to find users by email address, pass --by email and the addresses as arguments — \(command) --by email <address> ..."
+        }
+        return UsageAdvice.userIDsAreArguments(name, command: command)
+    }
+
     static let credentialsDiscussion = """
         The secret key comes from TORII_SECRET_KEY or --secret-key-file; there is no flag that \
         takes the key itself. Keys start with sk_test_ (test environment) or sk_live_ (live).
         """
 
-    struct Delete: ParsableCommand {
+    struct Delete: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "delete",
             abstract: "Delete Torii users (DELETE /api/server/v1/users/{userId}).",
@@ -58,6 +75,10 @@ extension Offboard.ToriiCommand {
 
         @OptionGroup var options: DeleteOptions
 
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.ToriiCommand.explainMissingOption(name, command: "offboard torii delete")
+        }
+
         func run() throws {
             try DeletionRun(options: options).execute(arguments: userIDs) { [target, rerun] console in
                 try target.plan(console, rerun: rerun)
@@ -65,7 +86,7 @@ extension Offboard.ToriiCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: ExplainsMissingOptions {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Look Torii users up, read-only (GET /api/server/v1/users/{userId}).",
@@ -78,6 +99,10 @@ extension Offboard.ToriiCommand {
         @OptionGroup var target: Target
 
         @OptionGroup var options: BatchOptions
+
+        static func explainMissingOption(_ name: String) -> String? {
+            Offboard.ToriiCommand.explainMissingOption(name, command: "offboard torii show")
+        }
 
         func run() throws {
             try ShowRun(options: options).execute(arguments: userIDs) { [target] console in try target.plan(console) }

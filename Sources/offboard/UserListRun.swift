@@ -24,6 +24,8 @@ struct UserListRun {
         let inputs: IDList
         let service: any DeletionService
         let batch: Batch
+        /// The batch's transport, which knows how many requests are in flight.
+        let loop: TransferLoop
     }
 
     enum FindOutcome {
@@ -59,7 +61,7 @@ struct UserListRun {
         // libcurl is loaded here, once everything is checked: a machine without it is told
         // before the operator confirms and before a journal is created.
         let loop = try options.connection.transferLoop(console, redaction: service.redaction, connections: options.concurrency)
-        return Prepared(inputs: inputs, service: service, batch: Batch(service: service, settings: settings(plan), transport: loop))
+        return Prepared(inputs: inputs, service: service, batch: Batch(service: service, settings: settings(plan), transport: loop), loop: loop)
     }
 
     func renderer(for service: any DeletionService, quiet: Bool = false) -> any ResultRenderer {
@@ -70,18 +72,28 @@ struct UserListRun {
 
     /// Runs a batch with the progress line, each result rendered as it comes.
     func showing(
-        _ total: Int, on renderer: any ResultRenderer,
+        _ total: Int, on renderer: any ResultRenderer, via loop: TransferLoop, notice: StopNotice,
         _ run: (_ emit: @escaping (DeletionResult) -> Void, _ paced: @escaping (PaceChange) -> Void) -> BatchSummary
     ) -> BatchSummary {
         let progress = ProgressLine(total: total)
-        let summary = run(
-            { result in
-                progress.erase(before: result)
-                renderer.render(result)
-                progress.advance()
-            }, pacing(progress))
+        let summary = running(notice, progress: progress, via: loop) { paced in
+            run(
+                { result in
+                    progress.erase(before: result)
+                    renderer.render(result)
+                    progress.advance()
+                }, paced)
+        }
         progress.erase()
         return summary
+    }
+
+    /// Runs a batch's `body` with what every batch of a run has around it: the first Ctrl-C
+    /// answered at once with `notice`, and the pace shown on the progress line (`paced`).
+    func running(
+        _ notice: StopNotice, progress: ProgressLine, via loop: TransferLoop, _ body: (_ paced: @escaping (PaceChange) -> Void) -> BatchSummary
+    ) -> BatchSummary {
+        Interrupts.announcing(notice, on: loop, progress: progress, console: console) { body(pacing(progress)) }
     }
 
     /// What a change of the batch's pace does: the progress line shows it, `-v` traces it.
@@ -106,19 +118,19 @@ struct UserListRun {
         var found: [(position: Int, result: DeletionResult)] = []
         var shown: [DeletionResult] = []
         let progress = ProgressLine(total: emails.count)
-        let search = prepared.batch.run(
-            .findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop, paceChanged: pacing(progress)
-        ) { result in
-            if result.user != nil {
-                found.append((position[result.email ?? ""] ?? 0, result))
-            } else {
-                var result = result
-                if result.outcome == .notFound, ignoreNotFound { result.verdict.error = nil }
-                progress.erase(before: result)
-                renderer.render(result)
-                shown.append(result)
+        let search = running(.lookUps, progress: progress, via: prepared.loop) { paced in
+            prepared.batch.run(.findByEmail(searching(prepared.service)), emails, stop: Interrupts.stop, paceChanged: paced) { result in
+                if result.user != nil {
+                    found.append((position[result.email ?? ""] ?? 0, result))
+                } else {
+                    var result = result
+                    if result.outcome == .notFound, ignoreNotFound { result.verdict.error = nil }
+                    progress.erase(before: result)
+                    renderer.render(result)
+                    shown.append(result)
+                }
+                progress.advance()
             }
-            progress.advance()
         }
         progress.erase()
         // In input order, as IDs given directly would be.

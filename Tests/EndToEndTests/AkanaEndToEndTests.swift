@@ -219,7 +219,7 @@ import Testing
             env: ["AKANA_AUTH_TOKEN": "x", "XDG_STATE_HOME": stateHome + "-empty"])
         #expect(explicit.status == 65)
         #expect(try akanaDeleteRequests() == 0)
-        let malformed = try offboard(["akana", "delete", "cb50e0c5-2bc4-4195-8932-000000000004", "--yes"])
+        let malformed = try offboard(["akana", "delete", "cb50e0c5-2bc4-4195-8932-000000000004.", "--yes"])
         #expect(malformed.status == 65)
         #expect(malformed.stderr.contains("expected <uuid>.<tenant>"))
     }

@@ -60,7 +60,12 @@ func run(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+    // A TERM as every terminal sets one: on a pseudo-terminal (`script`) offboard draws
+    // colour and progress only for a TERM that is neither unset nor `dumb`.
+    var env = [
+        "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+    ]
     env.merge(environment) { $1 }
     process.environment = env
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-e2e-\(UUID().uuidString)")
