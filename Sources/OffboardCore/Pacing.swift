@@ -56,6 +56,10 @@ struct Pacer {
     /// A pace just under an announced quota: starts spread evenly at 96% of it fill a fixed
     /// window to at most 96% plus one, whatever the window's phase.
     static let underQuota = 0.96
+    /// In flight before any answer, as TCP's initial window: a batch whose first answers bring a
+    /// quota does not overshoot it with a burst of `--concurrency` requests sent blind. Each
+    /// answer then allows one more (doubling per round trip) up to the ceiling, until a 429.
+    static let initialConcurrency = 4
     /// Each calm second raises a lowered pace by this share (and the requests in flight by one).
     static let calmIncrease = 0.05
     static let catchUp = Duration.milliseconds(10)
@@ -65,7 +69,7 @@ struct Pacer {
     init(concurrency: Int, rate: Double, now: ContinuousClock.Instant) {
         ceiling = concurrency
         cap = rate
-        self.concurrency = concurrency
+        self.concurrency = min(concurrency, Self.initialConcurrency)
         holdUntil = now
         nextStart = now
         lastChange = now
@@ -105,6 +109,7 @@ struct Pacer {
         guard case .success(let response) = outcome else { return nil }
         let info = RateLimitInfo(response.headers)
         if response.status == 429 { return slowDown(response, info: info, now: now) }
+        if lastDecrease == nil, concurrency < ceiling { concurrency += 1 }
         successes.append(now)
         _ = tookInLastSecond(now: now)
         var reasons: [String] = []

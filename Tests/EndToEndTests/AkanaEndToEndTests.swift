@@ -13,7 +13,7 @@ import Testing
     let stateHome: String
 
     init() throws {
-        emulator = try Emulator(["--session-ttl", "2"])
+        emulator = try Emulator(["--session-ttl", "4"])
         stateHome = FileManager.default.temporaryDirectory.appendingPathComponent("offboard-state-\(UUID().uuidString)").path
     }
 
@@ -175,7 +175,7 @@ import Testing
 
     @Test func anExpiredSessionSaysToLogInAgain() throws {
         try login()
-        #expect(waitUntil(seconds: 10) { (try? akanaActiveSessions()) == 0 }, "the session expired (--session-ttl 2)")
+        #expect(waitUntil(seconds: 10) { (try? akanaActiveSessions()) == 0 }, "the session expired (--session-ttl 4)")
         let result = try offboard(["akana", "delete", Self.user, "--yes"])
         #expect(result.status == 77)
         #expect(result.stderr.contains("(HTTP 401)"))
