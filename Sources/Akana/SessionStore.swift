@@ -135,7 +135,7 @@ public struct AkanaSessionStore: Sendable {
         guard info.st_mode & 0o077 == 0 || !forUse else {
             throw OffboardError(
                 .configuration,
-                "the session file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again"
+                "the session file \(path) can be \(info.st_mode & 0o044 != 0 ? "read" : info.st_mode & 0o022 != 0 ? "written" : "opened") by others (mode \(String(info.st_mode & 0o777, radix: 8))), so it is not used — run chmod 600 \(path), or remove it and log in again"
             )
         }
         guard let bytes = readAll(fd, limit: 1 << 20), let json = JSONValue.parse(bytes), let session = AkanaSession(json: json) else {

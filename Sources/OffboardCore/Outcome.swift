@@ -1,7 +1,7 @@
 import HTTPCore
 
 /// How one ID ended (the `outcome` field of the output).
-public enum Outcome: String, Sendable, Equatable {
+public enum Outcome: String, Sendable, Equatable, CaseIterable {
     /// A look-up found the user (`show`).
     case found
     case deleted
@@ -13,7 +13,7 @@ public enum Outcome: String, Sendable, Equatable {
 }
 
 /// Why a deletion did not succeed (the `error.kind` field).
-public enum ErrorKind: String, Sendable, Equatable {
+public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
     case unauthorized
     case forbidden
     case notFound = "not_found"

@@ -27,8 +27,10 @@ extension Offboard.AkanaCommand {
         var baseURL: String?
 
         func resolve() throws -> BaseURL? {
+            // Read even when --base-url wins: set but empty is refused whatever else is given.
+            let fromEnvironment = try environmentValue("AKANA_BASE_URL")
             if let baseURL { return try BaseURL(baseURL, source: "--base-url") }
-            return try environmentValue("AKANA_BASE_URL").map { try BaseURL($0, source: "AKANA_BASE_URL") }
+            return try fromEnvironment.map { try BaseURL($0, source: "AKANA_BASE_URL") }
         }
 
         func require() throws -> BaseURL {
@@ -57,18 +59,27 @@ extension Offboard.AkanaCommand {
 
         func plan(_ console: Console) throws -> ServicePlan {
             let base = try target.require()
-            let explicitTenant = try fedMember ?? environmentValue("AKANA_FED_MEMBER")
+            let environmentTenant = try environmentValue("AKANA_FED_MEMBER")
+            let explicitTenant = fedMember ?? environmentTenant
             let source = fedMember != nil ? "--fed-member" : "AKANA_FED_MEMBER"
             if let explicitTenant, !AkanaIDFormat.isValidTenant(explicitTenant) {
                 throw OffboardError(
                     .usage, "\(source) \(quotedForMessage(Substring(explicitTenant))) is not a tenant ID (letters, digits, - and _ only)")
             }
-            if let token = try secret(file: authTokenFile, option: "--auth-token-file", environment: "AKANA_AUTH_TOKEN", console: console) {
-                let csrf = try secret(file: csrfTokenFile, option: "--csrf-token-file", environment: "AKANA_CSRF_TOKEN", console: console)
+            let token = try secret(file: authTokenFile, option: "--auth-token-file", environment: "AKANA_AUTH_TOKEN", console: console)
+            let csrf = try secret(file: csrfTokenFile, option: "--csrf-token-file", environment: "AKANA_CSRF_TOKEN", console: console)
+            if let token {
                 return ServicePlan(baseURL: base, format: AkanaIDFormat(tenant: explicitTenant, source: source)) { ids in
                     let tenant = explicitTenant ?? String(ids.suffix.dropFirst())
                     return AkanaService(baseURL: base.description, credentials: AkanaCredentials(tenant: tenant, authToken: token, csrfToken: csrf))
                 }
+            }
+            if csrf != nil {
+                // A CSRF token alone would be dropped for the saved session's own: say so rather than guess.
+                throw OffboardError(
+                    .configuration,
+                    "AKANA_CSRF_TOKEN or --csrf-token-file is given without AKANA_AUTH_TOKEN or --auth-token-file — give both, or neither to use the session `offboard akana login` saved"
+                )
             }
             let store = try AkanaSessionStore.standard()
             guard let session = try store.load(baseURL: base.description) else {

@@ -164,12 +164,14 @@ final class Check {
 
 /// Reads a secret from the file an option names, else from an environment variable.
 func secret(file: String?, option: String, environment: String, console: Console) throws -> String? {
+    // Read even when the file wins: set but empty is refused whatever else is given.
+    let fromEnvironment = try environmentValue(environment)
     if let file {
         let secret = try SecretFile(path: file, option: option)
         if let warning = secret.warning { console.warning(warning) }
         return secret.value
     }
-    guard let value = try environmentValue(environment) else { return nil }
+    guard let value = fromEnvironment else { return nil }
     try checkSecret(value, source: environment)
     return value
 }

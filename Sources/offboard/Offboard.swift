@@ -23,6 +23,10 @@ struct Offboard: ParsableCommand {
     static func main() {
         fillClosedStandardStreams()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if let script = BashCompletion.script(for: arguments) {
+            writeAll(script, to: STDOUT_FILENO)
+            return
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

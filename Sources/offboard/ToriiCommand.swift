@@ -28,9 +28,10 @@ extension Offboard.ToriiCommand {
         var secretKeyFile: String?
 
         func plan(_ console: Console, rerun: Bool = false) throws -> ServicePlan {
+            // Read even when --base-url wins: set but empty is refused whatever else is given.
+            let fromEnvironment = try environmentValue("TORII_BASE_URL")
             let base = try BaseURL(
-                baseURL ?? environmentValue("TORII_BASE_URL") ?? ToriiService.defaultBaseURL,
-                source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
+                baseURL ?? fromEnvironment ?? ToriiService.defaultBaseURL, source: baseURL != nil ? "--base-url" : "TORII_BASE_URL")
             guard let key = try secret(file: secretKeyFile, option: "--secret-key-file", environment: "TORII_SECRET_KEY", console: console) else {
                 throw OffboardError(.notAuthorized, "no Torii secret key — export TORII_SECRET_KEY=sk_test_… or pass --secret-key-file <path>")
             }

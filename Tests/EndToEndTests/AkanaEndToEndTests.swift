@@ -295,6 +295,22 @@ import Testing
         #expect(try akanaDeleteRequests() == 0)
     }
 
+    /// The same rule where another source wins: an empty CSRF variable next to a saved session,
+    /// an empty base URL next to --base-url. A CSRF token alone is no half of a session either.
+    @Test func anEmptyVariableIsRefusedAlsoWhereAnotherSourceWins() throws {
+        try login()
+        let emptyCSRF = try offboard(["akana", "delete", Self.user, "--yes"], env: ["AKANA_CSRF_TOKEN": ""])
+        #expect(emptyCSRF.status == 78)
+        #expect(emptyCSRF.stderr.contains("AKANA_CSRF_TOKEN is set but empty — unset it, or give it a value"))
+        let emptyBase = try offboard(["akana", "delete", Self.user, "--yes", "--base-url", emulator.baseURL], env: ["AKANA_BASE_URL": ""])
+        #expect(emptyBase.status == 78)
+        #expect(emptyBase.stderr.contains("AKANA_BASE_URL is set but empty"))
+        let csrfAlone = try offboard(["akana", "delete", Self.user, "--yes"], env: ["AKANA_CSRF_TOKEN": "TokenID%3Ddef"])
+        #expect(csrfAlone.status == 78)
+        #expect(csrfAlone.stderr.contains("AKANA_CSRF_TOKEN or --csrf-token-file is given without AKANA_AUTH_TOKEN or --auth-token-file"))
+        #expect(try akanaDeleteRequests() == 0)
+    }
+
     @Test func anEmptyEmailIsRefused() throws {
         let result = try offboard(["akana", "login", "--email", " ", "--password-stdin"], stdin: "offboard-demo\n")
         #expect(result.status == 64)
@@ -308,6 +324,11 @@ import Testing
         let result = try offboard(["akana", "delete", Self.user, "--yes"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("can be read by others (mode 644), so it is not used — run chmod 600 \(file)"))
+        // Writable by the group is named as such, not as readable.
+        try FileManager.default.setAttributes([.posixPermissions: 0o620], ofItemAtPath: file)
+        let writable = try offboard(["akana", "delete", Self.user, "--yes"])
+        #expect(writable.status == 78)
+        #expect(writable.stderr.contains("can be written by others (mode 620), so it is not used"))
         #expect(try akanaDeleteRequests() == 0)
     }
 

@@ -67,6 +67,13 @@ import Testing
         #expect(try complete(["offboard", "torii", "delete", "--base-url", ""]) == [], "a URL is not a file name")
     }
 
+    /// An option already given is not offered again (swift-argument-parser's script offered it).
+    @Test func bashDoesNotOfferAnOptionAlreadyGiven() throws {
+        #expect(try complete(["offboard", "torii", "delete", "--from-file", "x", "--fr"]) == [])
+        #expect(try complete(["offboard", "torii", "delete", "--fr"]) == ["--from-file"])
+        #expect(!(try complete(["offboard", "torii", "delete", "--yes", "--rate", "1", "--r"])).contains("--rate"))
+    }
+
     @Test func bashCompletesFilePaths() throws {
         let folder = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

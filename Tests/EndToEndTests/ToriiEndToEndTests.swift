@@ -202,6 +202,8 @@ import Testing
     @Test(arguments: [
         (["--base-url", "api.torii.so"], [String: String](), Int32(78), "--base-url \"api.torii.so\" is not a usable base URL"),
         ([], ["TORII_BASE_URL": ""], 78, "TORII_BASE_URL is set but empty — unset it, or give it a value"),
+        (["--base-url", "https://api.torii.so"], ["TORII_BASE_URL": ""], 78, "TORII_BASE_URL is set but empty"),
+        (["--secret-key-file", "/nonexistent/key"], ["TORII_SECRET_KEY": ""], 78, "TORII_SECRET_KEY is set but empty"),
         ([], ["TORII_BASE_URL": "ftp://example.com"], 78, "TORII_BASE_URL \"ftp://example.com\" is not a usable base URL"),
         (["--secret-key-file", "/nonexistent/key"], [:], 78, "cannot read --secret-key-file /nonexistent/key: No such file or directory"),
         (
