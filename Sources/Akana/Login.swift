@@ -50,6 +50,11 @@ public enum AkanaLogin {
         guard let auth = cookies.first(where: { $0.name.hasPrefix("AtmoAuthToken_") }) else {
             throw OffboardError(.notAuthorized, "the login answer set no AtmoAuthToken_ cookie — check that --base-url is the platform's address")
         }
+        guard !auth.value.isEmpty else {
+            // How a platform clears the cookie (its logout answer does): no session to save.
+            throw OffboardError(
+                .notAuthorized, "the login answer cleared the AtmoAuthToken_ cookie instead of setting one, so no session started — log in again")
+        }
         let tenant = String(auth.name.dropFirst("AtmoAuthToken_".count))
         guard AkanaIDFormat.isValidTenant(tenant) else {
             throw OffboardError(.notAuthorized, "the login answer named an unusable tenant in its cookie \(quotedForMessage(Substring(auth.name)))")

@@ -30,9 +30,12 @@ public struct AkanaSession: Sendable, Equatable {
         ])
     }
 
+    /// Nil unless the file holds what a login saves: its tenant and tokens go into request
+    /// headers as they are, so they pass the checks a login's answer passes.
     init?(json: JSONValue) {
-        guard let baseURL = json["baseUrl"]?.stringValue, let tenant = json["tenant"]?.stringValue,
-            let authToken = json["authToken"]?.stringValue
+        guard let baseURL = json["baseUrl"]?.stringValue, let tenant = json["tenant"]?.stringValue, AkanaIDFormat.isValidTenant(tenant),
+            let authToken = json["authToken"]?.stringValue, !authToken.isEmpty, isCredentialShaped(authToken),
+            json["csrfToken"]?.stringValue.map(isCredentialShaped) ?? true
         else { return nil }
         self.init(
             baseURL: baseURL, email: json["email"]?.stringValue ?? "",
@@ -109,7 +112,8 @@ public struct AkanaSessionStore: Sendable {
         guard let session = try read(path: path) else { return nil }
         guard session.baseURL == baseURL else {
             throw OffboardError(
-                .configuration, "the session file \(path) is for \(session.baseURL), not \(baseURL) — remove it and run `offboard akana login` again")
+                .configuration,
+                "the session file \(path) is for \(terminalSafe(session.baseURL)), not \(baseURL) — remove it and run `offboard akana login` again")
         }
         return session
     }

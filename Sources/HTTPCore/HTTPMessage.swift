@@ -17,6 +17,28 @@ extension Array where Element == HTTPHeader {
     }
 }
 
+/// A response's headers as libcurl hands them over: one line per call, status lines and the
+/// blank line that ends a block included. The bytes are the server's, unchecked.
+struct ResponseHeaderLines {
+    private(set) var headers: [HTTPHeader] = []
+
+    mutating func read(_ line: UnsafeBufferPointer<UInt8>) {
+        if line.starts(with: "HTTP/".utf8) {
+            // A new status line (after 100 Continue, say): the headers so far were not the final ones.
+            headers.removeAll()
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            headers.append(HTTPHeader(ResponseHeaderLines.trimmed(line[..<colon]), ResponseHeaderLines.trimmed(line[(colon + 1)...])))
+        }
+    }
+
+    /// The text of a header part without surrounding spaces, tabs and line ends.
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+}
+
 /// What to send. The URL is already fully encoded: HTTPCore never rewrites it.
 public struct HTTPRequest: Sendable, Equatable {
     public var method: String

@@ -81,11 +81,15 @@ public struct RetryPolicy: Sendable {
     /// which offboard does not link (ICU data, megabytes, and start-up time).
     static func parseIMFFixdate(_ text: String) -> Int? {
         let fields = text.split(separator: " ")
-        guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let year = Int(fields[3]) else { return nil }
+        // Every number within its field's range: `tm` holds 32-bit fields (a server's
+        // 12-digit day would not fit), and the date format has 2-digit days and 4-digit years.
+        guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), (1...31).contains(day), let year = Int(fields[3]),
+            (0...9999).contains(year)
+        else { return nil }
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         guard let month = months.firstIndex(of: String(fields[2])) else { return nil }
         let clock = fields[4].split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 3 else { return nil }
+        guard clock.count == 3, (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month)

@@ -13,7 +13,7 @@ final class Transfer {
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
-    private var responseHeaders: [HTTPHeader] = []
+    private var responseHeaders = ResponseHeaderLines()
     private var body: [UInt8] = []
     private var bodyTooLarge = false
     private var requestsSent = 0
@@ -101,7 +101,7 @@ final class Transfer {
         var status = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         if code == CURLE_OK {
-            return .success(HTTPResponse(status: status, headers: responseHeaders, body: body, requestsSent: max(1, requestsSent)))
+            return .success(HTTPResponse(status: status, headers: responseHeaders.headers, body: body, requestsSent: max(1, requestsSent)))
         }
         var requestBytes = 0
         _ = offboard_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
@@ -174,21 +174,8 @@ final class Transfer {
         data, size, count, me in
         let transfer = Unmanaged<Transfer>.fromOpaque(me!).takeUnretainedValue()
         let length = size * count
-        let line = UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self)
-        if line.starts(with: "HTTP/".utf8) {
-            // A new status line (after 100 Continue, say): the headers so far were not the final ones.
-            transfer.responseHeaders.removeAll()
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            transfer.responseHeaders.append(HTTPHeader(Transfer.trimmed(line[..<colon]), Transfer.trimmed(line[(colon + 1)...])))
-        }
+        transfer.responseHeaders.read(UnsafeRawBufferPointer(start: data, count: length).bindMemory(to: UInt8.self))
         return length
-    }
-
-    /// The text of a header part without surrounding spaces, tabs and line ends.
-    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
-        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     private static let onSending:

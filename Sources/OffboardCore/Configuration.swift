@@ -113,8 +113,13 @@ public struct SecretFile {
 
 /// A credential must be one token of printable ASCII: anything else (a second line, a space,
 /// a control character) would be sent as extra header lines, or shown unredacted in a trace.
+public func isCredentialShaped(_ value: String) -> Bool {
+    value.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+}
+
+/// Refuses a credential that is not one token of printable ASCII (`isCredentialShaped`).
 public func checkSecret(_ value: String, source: String) throws(OffboardError) {
-    guard value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+    guard isCredentialShaped(value) else {
         throw OffboardError(
             .configuration,
             "\(source) holds spaces, line breaks or other characters no credential has — it must contain the secret alone, on one line")

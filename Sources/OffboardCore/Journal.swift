@@ -196,12 +196,15 @@ public final class Journal {
             {
                 throw OffboardError(
                     .usage,
-                    "--journal \(path) was written for \(recordService) at \(recordBase), not \(service) at \(baseURL) — use another journal file")
+                    "--journal \(path) was written for \(terminalSafe(recordService)) at \(terminalSafe(recordBase)), not \(service) at \(baseURL) — use another journal file"
+                )
             }
             // Lines from before the scope was recorded have none: nothing to compare.
             if let recordScope = record["scope"]?.stringValue, recordScope != scope {
                 throw OffboardError(
-                    .usage, "--journal \(path) was written for \(service) (\(recordScope)), not \(service) (\(scope)) — use another journal file")
+                    .usage,
+                    "--journal \(path) was written for \(service) (\(terminalSafe(recordScope))), not \(service) (\(scope)) — use another journal file"
+                )
             }
             guard let id = record["id"]?.stringValue, id.utf8.count > suffix.utf8.count, id.hasSuffix(suffix),
                 let outcome = record["outcome"]?.stringValue

@@ -47,33 +47,9 @@ struct ConnectionOptions: ParsableArguments {
             console.warning(
                 "--insecure: TLS certificates are not verified; anyone on the network path can read or change this traffic, credentials included")
         }
-        if let cacert { try checkCABundle(cacert) }
+        if let cacert { try checkCABundle(at: cacert) }
         if !baseURL.isHTTPS, !baseURL.isLoopback {
             console.warning("\(baseURL) is plain HTTP: credentials cross the network unencrypted — use https://")
-        }
-    }
-
-    /// libcurl reads the CA file only when a TLS connection starts: a wrong one would fail every
-    /// ID of a batch, after the confirmation. Checked here instead, as far as a PEM bundle can be.
-    private func checkCABundle(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)  // a FIFO must not block the run
-        guard fd >= 0 else {
-            throw OffboardError(.configuration, "cannot read --cacert \(path): \(String(cString: strerror(errno))) — give a readable PEM file")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw OffboardError(.configuration, "--cacert \(path) is not a file — give a PEM file of CA certificates")
-        }
-        guard let bytes = readAll(fd, limit: 64 << 20) else {
-            throw OffboardError(
-                .configuration, "cannot read --cacert \(path): unreadable, or larger than 64 MiB — give a PEM file of CA certificates")
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let armour = ["-----BEGIN CERTIFICATE-----", "-----BEGIN TRUSTED CERTIFICATE-----", "-----BEGIN X509 CERTIFICATE-----"]
-        guard armour.contains(where: text.contains) else {
-            throw OffboardError(
-                .configuration, "--cacert \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----) — give a PEM file of CA certificates")
         }
     }
 

@@ -38,6 +38,20 @@ import Testing
                 == AkanaCredentials(tenant: "acmepaymentscorp", authToken: "TokenID%3Da", csrfToken: "TokenID%3Db"))
     }
 
+    /// Found by `scripts/fuzz set-cookie`: an empty AtmoAuthToken cookie (how a platform clears
+    /// it) was saved as a session, which the next run then refused as damaged.
+    @Test func aClearedAuthCookieStartsNoSession() {
+        let response = HTTPResponse(
+            status: 200,
+            headers: [
+                HTTPHeader(
+                    "Set-Cookie", "AtmoAuthToken_acmepayments0nrp=; Path:00\u{1D}\u{1D}\u{1D}\u{1D}\u{1D}\u{1D}\u{1D}\u{1D}\u{1D}pOnly")
+            ], body: Array(#"{"userName":"admin"}"#.utf8))
+        let error = #expect(throws: OffboardError.self) { try AkanaLogin.credentials(from: response) }
+        #expect(error?.status == .notAuthorized)
+        #expect(error?.message.contains("cleared the AtmoAuthToken_ cookie") == true)
+    }
+
     @Test func pendingTasksAreNamed() {
         let response = HTTPResponse(status: 200, body: Array(#"{"pendingTasks":["TwoFactor"]}"#.utf8))
         let error = #expect(throws: OffboardError.self) { try AkanaLogin.credentials(from: response) }
@@ -144,5 +158,42 @@ import Testing
         #expect(store.savedBaseURLs() == [session.baseURL], "a damaged one too, by its name")
         #expect(AkanaSessionStore.baseURL(fromFileName: "akana-http-127.0.0.1_3A9.json") == "http://127.0.0.1:9")
         #expect(AkanaSessionStore.baseURL(fromFileName: "akana-http-127.0.0.1_3a9.json") == nil, "only names path(for:) writes")
+    }
+
+    /// The session file for `baseURL` holding `bytes`, as a crash or an editor may leave it.
+    func load(_ bytes: [UInt8], baseURL: String = "https://developer.acme.com") throws -> AkanaSession? {
+        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: store.path(for: baseURL), contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        return try store.load(baseURL: baseURL)
+    }
+
+    /// Found by `scripts/fuzz session-file`: a token that is no text (a byte that is not UTF-8)
+    /// went into the Cookie header; a session file holds what a login saves, or it is damaged.
+    @Test func aSessionNoLoginSavesIsDamaged() throws {
+        let found =
+            Array(
+                #"{"service":"akana","baseUrl":"https://developer.acme.com","email":"admin@acme.com","tenant":"acmepaymentscorp","authToken":"TokenID%3D8ed70a13-8469-11"#
+                    .utf8) + [0xF9]
+            + Array(
+                #"8-b37a-b155e4eabeb8%2CexpirationTime%3D1613690454263","csrfToken":"TokenID%3D8ed70a13","createdAt":"2026-11-26T10:00:00Z"}"#.utf8)
+            + [0x0A]
+        let error = #expect(throws: OffboardError.self) { try load(found) }
+        #expect(error?.message.contains("is damaged — remove it and run `offboard akana login` again") == true)
+        let saved: [(String, JSONValue)] = [
+            ("baseUrl", .string("https://developer.acme.com")), ("tenant", .string("acme")), ("authToken", .string("TokenID%3Da")),
+            ("csrfToken", .string("TokenID%3Db")),
+        ]
+        #expect(try load(Array(JSONValue.object(saved).serialized.utf8))?.credentials.csrfToken == "TokenID%3Db")
+        for (name, value) in [("tenant", "acme\nX-Evil: 1"), ("authToken", "TokenID a"), ("authToken", ""), ("csrfToken", "b\r\nX: 1")] {
+            let members = saved.map { $0.0 == name ? (name, JSONValue.string(value)) : $0 }
+            #expect(throws: OffboardError.self, "\(name): \(value.debugDescription)") { try load(Array(JSONValue.object(members).serialized.utf8)) }
+        }
+    }
+
+    /// Found by `scripts/fuzz session-file` (the input as libFuzzer minimised it): the base URL
+    /// a file names went into the error raw, here a byte-order mark.
+    @Test func theBaseURLAFileNamesIsShownEscaped() throws {
+        let error = #expect(throws: OffboardError.self) { try load(Array(#"{"baseUrl":"\#u{FEFF}","tenant":"a","authToken":"c"}"#.utf8)) }
+        #expect(error?.message.contains(#"is for \u{FEFF}, not https://developer.acme.com"#) == true)
     }
 }

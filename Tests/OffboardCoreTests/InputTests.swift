@@ -143,6 +143,16 @@ import Torii
         #expect(RetryPolicy.parseRetryAfter("-1") == nil)
     }
 
+    /// Found by `scripts/fuzz retry-after`: a 12-digit day stopped offboard (it did not fit the
+    /// 32-bit field of the C date); now any number out of its field's range is no date.
+    @Test(arguments: [
+        "Sun, 069999999999 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 99999999999 08:49:37 GMT", "Sun, 06 Nov 1994 9999999999:49:37 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+    ])
+    func aDateWithANumberOutOfRangeIsNoDate(_ value: String) {
+        #expect(RetryPolicy.parseRetryAfter(value, now: 784_111_770) == nil)
+    }
+
     @Test func backoffIsBoundedAndRetriesStop() {
         var random = SystemRandomNumberGenerator()
         let policy = RetryPolicy(maxRetries: 5)

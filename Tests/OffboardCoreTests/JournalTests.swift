@@ -51,6 +51,17 @@ import Torii
         let older = header.replacingOccurrences(of: #""scope":"test","#, with: "")
         #expect(try open(older + "\n" + record(second, "pending") + "\n").prior == [.none, .unknown])
     }
+
+    /// Found by `scripts/fuzz journal` (the input as libFuzzer minimised it): the file's base
+    /// URL, service and scope went into the error raw, a NUL or an ESC included.
+    @Test func whatTheFileSaysIsShownEscapedInTheError() throws {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: OffboardError.self) { _ = try open(#"{"journal":"offboard","baseUrl":"\u0000","service":""}"#) }
+        #expect(error?.message.contains(#"was written for  at \0, not torii at https://api.torii.so"#) == true)
+        #expect(error?.message.unicodeScalars.contains(where: \.isHiddenOnTerminal) == false)
+        let scoped = #expect(throws: OffboardError.self) { _ = try open(header.replacingOccurrences(of: #""test""#, with: #""test\u001b[2J""#)) }
+        #expect(scoped?.message.contains(#"written for torii (test\u{1B}[2J)"#) == true)
+    }
 }
 
 /// A service whose IDs are no UUIDs (Okta's are 20 characters) uses the same list and journal.
