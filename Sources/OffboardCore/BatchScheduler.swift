@@ -226,7 +226,8 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
     /// Hands an answer to the ID's plan and does what the plan says next.
     func read(_ outcome: Result<HTTPResponse, TransportError>, for entry: Entry) {
         var entry = entry
-        if let change = pacer.observe(outcome, now: transport.now) { paceChanged(change) }
+        let left = ids.count - next + ready.count + waiting.count + inFlight + 1
+        if let change = pacer.observe(outcome, left: left, now: transport.now) { paceChanged(change) }
         switch entry.plan.read(outcome, now: transport.now, random: &random) {
         case .send:
             send(entry)

@@ -46,8 +46,8 @@ struct Pacer {
     private var lastChange: ContinuousClock.Instant
     /// When a 429 last lowered it.
     private var lastDecrease: ContinuousClock.Instant?
-    /// When the server's pace last held a start back.
-    private var lastHeldBack: ContinuousClock.Instant?
+    /// Few requests left of a quota, spread over the time to its reset: the pace until then.
+    private var spread: (rate: Double, until: ContinuousClock.Instant)?
     /// Answers that were no 429 in the last second, oldest first (from `successesStart`): what
     /// the server took lately.
     private var successes: [ContinuousClock.Instant] = []
@@ -77,27 +77,15 @@ struct Pacer {
 
     /// Starts per second at most, all limits taken together; nil for none.
     var rate: Double? {
-        switch (cap > 0 ? cap : nil, serverRate) {
-        case (let cap?, let server?): min(cap, server)
-        case (let cap?, nil): cap
-        case (nil, let server): server
-        }
-    }
-
-    /// Whether the server's pace held starts back in the last second.
-    func isServerLimited(now: ContinuousClock.Instant) -> Bool {
-        lastHeldBack.map { now - $0 < .seconds(1) } ?? false
+        [cap > 0 ? cap : nil, serverRate, spread?.rate].compactMap { $0 }.min()
     }
 
     /// When the next start may go: nil for now (and it is counted as gone), else the instant to
     /// try again.
     mutating func start(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        if let until = spread?.until, until <= now { spread = nil }
         let earliest = max(nextStart, holdUntil)
-        if earliest > now {
-            let paceIsTheServers = serverRate.map { cap == 0 || $0 < cap } ?? false
-            if holdUntil > now || paceIsTheServers { lastHeldBack = now }
-            return earliest
-        }
+        if earliest > now { return earliest }
         // A timer that fires late leaves the pace behind: up to 10 ms of it is caught up, so
         // lateness does not add up over thousands of starts (and a catch-up stays a burst of one or two).
         if let rate { nextStart = max(now - Self.catchUp, nextStart) + .seconds(1 / rate) }
@@ -105,7 +93,8 @@ struct Pacer {
     }
 
     /// Reads an answer for what it says of the server's limit; returns the new pace when it changed.
-    mutating func observe(_ outcome: Result<HTTPResponse, TransportError>, now: ContinuousClock.Instant) -> PaceChange? {
+    /// - Parameter left: the requests the batch has yet to send, at least.
+    mutating func observe(_ outcome: Result<HTTPResponse, TransportError>, left: Int, now: ContinuousClock.Instant) -> PaceChange? {
         guard case .success(let response) = outcome else { return nil }
         let info = RateLimitInfo(response.headers)
         if response.status == 429 { return slowDown(response, info: info, now: now) }
@@ -131,12 +120,20 @@ struct Pacer {
                 holdIsQuotas = false
                 reasons.append("the quota was restored")
             }
+            // Fewer left than the batch needs: spread them over the time to the reset, rather
+            // than spend them at once and wait. A reset under 2 s away, in whole seconds, is too
+            // rough to pace by (the used-up hold above covers it); a batch the quota covers is
+            // not slowed.
+            if remaining > 0, remaining < left, let reset = info?.reset, reset >= .seconds(2) {
+                if spread == nil { reasons.append("\(remaining) requests are left until the quota's reset in \(reset.spoken)") }
+                spread = (Double(remaining) / reset.seconds, now + reset)
+            }
         }
         if reasons.isEmpty, now - lastChange >= .seconds(1), let raised = raise() {
             lastChange = now
             reasons.append(raised)
         }
-        return reasons.isEmpty ? nil : change(reasons.joined(separator: "; "), now: now)
+        return reasons.isEmpty ? nil : change(reasons.joined(separator: "; "))
     }
 
     /// A 429: start no faster than the server took in the last second (a little under), or half
@@ -165,7 +162,7 @@ struct Pacer {
                 holds = true
             }
         }
-        return lowering || holds ? change(reason, now: now) : nil
+        return lowering || holds ? change(reason) : nil
     }
 
     /// After a calm second: a lowered pace up by a share, up to the announced quota (or no
@@ -193,7 +190,8 @@ struct Pacer {
         return successes.count - successesStart
     }
 
-    private func change(_ reason: String, now: ContinuousClock.Instant) -> PaceChange {
-        PaceChange(rate: rate, concurrency: concurrency, serverLimited: serverRate.map { cap == 0 || $0 < cap } ?? false, reason: reason)
+    private func change(_ reason: String) -> PaceChange {
+        let servers = [serverRate, spread?.rate].compactMap { $0 }.min()
+        return PaceChange(rate: rate, concurrency: concurrency, serverLimited: servers.map { cap == 0 || $0 < cap } ?? false, reason: reason)
     }
 }

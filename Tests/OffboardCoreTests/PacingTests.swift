@@ -203,6 +203,23 @@ import Torii
         #expect(transport.sendTimes(of: ids[1]) == [.milliseconds(3010)])
     }
 
+    @Test func fewRequestsLeftOfAQuotaAreSpreadOverTheTimeToItsReset() throws {
+        let ids = BatchEngineTests.ids(6)
+        // 3 left for the next 6 s, always: one start every 2 s once the first answer says so.
+        let transport = FakeTransport { _, _ in
+            .status(204, headers: [HTTPHeader("X-RateLimit-Remaining", "3"), HTTPHeader("X-RateLimit-Reset", "6")], after: .milliseconds(10))
+        }
+        try BatchEngineTests.run(ids, on: transport, settings: BatchSettings(concurrency: 1))
+        let starts = transport.sent.map(\.at)
+        #expect(zip(starts.dropFirst(2), starts.dropFirst()).allSatisfy { $0 - $1 >= .milliseconds(1990) })
+        // A batch the quota covers is not slowed.
+        let covered = FakeTransport { _, _ in
+            .status(204, headers: [HTTPHeader("X-RateLimit-Remaining", "50"), HTTPHeader("X-RateLimit-Reset", "6")], after: .milliseconds(10))
+        }
+        try BatchEngineTests.run(ids, on: covered, settings: BatchSettings(concurrency: 1))
+        #expect(covered.sent.last!.at <= .milliseconds(60))
+    }
+
     // MARK: Reading the headers
 
     @Test func theDraftsHeadersAreRead() {
