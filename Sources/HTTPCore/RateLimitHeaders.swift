@@ -8,7 +8,10 @@ import Glibc
 /// - its older drafts and many services: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`;
 /// - the common `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (the reset in
 ///   seconds, or as a Unix time as GitHub sends it).
-/// Several policies or limits in one field: the one that binds soonest counts.
+/// Several policies in one field: the one with the shortest window paces (a daily quota's
+/// average would crawl; what is left of it is `remaining`). Several limits: the one with the
+/// fewest requests left counts. A window or reset over a day away is not read: nothing that
+/// far off paces a batch, and a hostile value must not stall or trap one.
 public struct RateLimitInfo: Sendable, Equatable {
     /// Requests allowed per `window`.
     public var quota: Int?
@@ -42,13 +45,10 @@ public struct RateLimitInfo: Sendable, Equatable {
             guard name.hasPrefix("ratelimit") || name.hasPrefix("x-ratelimit") else { continue }
             switch name {
             case "ratelimit-policy":
-                // The policy that allows the fewest requests per second binds.
                 for item in Self.items(header.value) {
-                    guard let q = item["q"], let w = item["w"], q >= 0, w > 0 else { continue }
-                    let candidate = RateLimitInfo(quota: q, window: .seconds(w))
-                    if info.sustainedRate.map({ candidate.sustainedRate! < $0 }) ?? true {
-                        (info.quota, info.window) = (q, .seconds(w))
-                    }
+                    guard let q = item["q"], let w = item["w"], q >= 0, w > 0, w <= Self.farthest else { continue }
+                    let shorter = info.window.map { Duration.seconds(w) < $0 || (Duration.seconds(w) == $0 && q < info.quota!) } ?? true
+                    if shorter { (info.quota, info.window) = (q, .seconds(w)) }
                 }
             case "ratelimit":
                 // The limit with the fewest requests left binds.
@@ -56,7 +56,7 @@ public struct RateLimitInfo: Sendable, Equatable {
                     guard let r = item["r"], r >= 0 else { continue }
                     if info.remaining.map({ r < $0 }) ?? true {
                         info.remaining = r
-                        info.reset = item["t"].flatMap { $0 >= 0 ? .seconds($0) : nil }
+                        info.reset = item["t"].flatMap { $0 >= 0 && $0 <= Self.farthest ? .seconds($0) : nil }
                     }
                 }
             case "ratelimit-limit", "x-ratelimit-limit":
@@ -65,7 +65,7 @@ public struct RateLimitInfo: Sendable, Equatable {
                 let items = Self.items(header.value)
                 guard let limit = items.first?[""], limit >= 0 else { continue }
                 info.quota = info.quota ?? limit
-                if info.window == nil, let w = items.first(where: { $0[""] == limit && $0["w"] != nil })?["w"], w > 0 {
+                if info.window == nil, let w = items.first(where: { $0[""] == limit && $0["w"] != nil })?["w"], w > 0, w <= Self.farthest {
                     info.window = .seconds(w)
                 }
             case "ratelimit-remaining", "x-ratelimit-remaining":
@@ -74,6 +74,7 @@ public struct RateLimitInfo: Sendable, Equatable {
                 guard info.reset == nil, let value = Self.number(header.value), value >= 0 else { continue }
                 // A reset past a billion seconds (31 years) can only be a Unix time.
                 let seconds = value > 1_000_000_000 ? max(0, value - Double(now)) : value
+                guard seconds <= Double(Self.farthest) else { continue }
                 info.reset = .milliseconds(Int64((seconds * 1000).rounded(.up)))
             default:
                 continue
@@ -82,6 +83,9 @@ public struct RateLimitInfo: Sendable, Equatable {
         guard info != RateLimitInfo() else { return nil }
         self = info
     }
+
+    /// A day, in seconds: the farthest window or reset read.
+    static let farthest = 86_400
 
     /// The members of a structured-field list (RFC 9651), each as its parameters by key; a bare
     /// integer item is under "". Only integer values are kept: the fields carry nothing else

@@ -202,6 +202,6 @@ public struct Batch: Sendable {
 
 extension BatchSettings {
     var limits: SchedulerLimits {
-        SchedulerLimits(concurrency: concurrency, rate: rate, transfer: transfer, dryRun: dryRun)
+        SchedulerLimits(concurrency: concurrency, rate: rate, longestWait: retry.rateLimitWait, transfer: transfer, dryRun: dryRun)
     }
 }

@@ -7,6 +7,8 @@ struct SchedulerLimits {
     var concurrency: Int
     /// Requests started per second at most (new IDs and retries); 0 for no cap.
     var rate: Double
+    /// `--rate-limit-wait`: the longest the pace holds every start.
+    var longestWait: Duration
     var transfer: TransferOptions
     /// Nothing is sent, so the journal is only read, never written.
     var dryRun: Bool
@@ -87,7 +89,7 @@ final class BatchScheduler<Plan: IDPlan>: @unchecked Sendable {
         self.paceChanged = paceChanged
         self.makePlan = makePlan
         started = transport.now
-        pacer = Pacer(concurrency: limits.concurrency, rate: limits.rate, now: started)
+        pacer = Pacer(concurrency: limits.concurrency, rate: limits.rate, longestWait: limits.longestWait, now: started)
         summary = BatchSummary(total: ids.count)
     }
 

@@ -30,6 +30,10 @@ struct Pacer {
     let ceiling: Int
     /// `--rate`: never more starts per second (0 for no cap).
     let cap: Double
+    /// `--rate-limit-wait`: no hold, and no spread of a quota, reaches further. A quota that
+    /// resets later is left to the 429s, whose waits that bound ends: the batch never stalls
+    /// silently for an hour on a `remaining: 0`.
+    let longestWait: Duration
     /// Starts per second the server's answers allow; nil until one says anything of it.
     private(set) var serverRate: Double?
     /// Requests in flight at most, now.
@@ -66,9 +70,10 @@ struct Pacer {
     /// The slowest pace: one start every two seconds.
     static let slowest = 0.5
 
-    init(concurrency: Int, rate: Double, now: ContinuousClock.Instant) {
+    init(concurrency: Int, rate: Double, longestWait: Duration, now: ContinuousClock.Instant) {
         ceiling = concurrency
         cap = rate
+        self.longestWait = longestWait
         self.concurrency = min(concurrency, Self.initialConcurrency)
         holdUntil = now
         nextStart = now
@@ -110,7 +115,7 @@ struct Pacer {
             }
         }
         if let remaining = info?.remaining {
-            if remaining == 0, let reset = info?.reset, now + reset > holdUntil {
+            if remaining == 0, let reset = info?.reset, reset <= longestWait, now + reset > holdUntil {
                 holdUntil = now + reset
                 holdIsQuotas = true
                 reasons.append("the quota is used up until its reset in \(reset.spoken)")
@@ -124,7 +129,7 @@ struct Pacer {
             // than spend them at once and wait. A reset under 2 s away, in whole seconds, is too
             // rough to pace by (the used-up hold above covers it); a batch the quota covers is
             // not slowed.
-            if remaining > 0, remaining < left, let reset = info?.reset, reset >= .seconds(2) {
+            if remaining > 0, remaining < left, let reset = info?.reset, reset >= .seconds(2), reset <= longestWait {
                 if spread == nil { reasons.append("\(remaining) requests are left until the quota's reset in \(reset.spoken)") }
                 spread = (Double(remaining) / reset.seconds, now + reset)
             }
@@ -156,8 +161,8 @@ struct Pacer {
         var holds = false
         if let comeBack {
             reason += " asked to wait \(comeBack.spoken)"
-            if now + comeBack > holdUntil {
-                holdUntil = now + comeBack
+            if now + min(comeBack, longestWait) > holdUntil {
+                holdUntil = now + min(comeBack, longestWait)
                 holdIsQuotas = false
                 holds = true
             }

@@ -233,7 +233,7 @@ import Torii
         let (ids, _) = try IDReader.read(arguments: arguments, file: nil, format: ToriiIDFormat())
         let transport = FakeTransport { _, _ in .status(200, after: .seconds(1)) }
         let run = Run()
-        let limits = SchedulerLimits(concurrency: 1, rate: 0, transfer: TransferOptions(), dryRun: false)
+        let limits = SchedulerLimits(concurrency: 1, rate: 0, longestWait: .seconds(120), transfer: TransferOptions(), dryRun: false)
         let scheduler = BatchScheduler(
             ids: ids, serviceName: "plan", limits: limits, transport: transport, journal: nil,
             stop: StopRequest(), random: FixedRandom.highest,

@@ -227,7 +227,25 @@ import Torii
             HTTPHeader("RateLimit-Policy", "\"burst\";q=100;w=60, \"daily\";q=1000;w=86400"),
             HTTPHeader("RateLimit", "\"burst\";r=40;t=12, \"daily\";r=900;t=7200"),
         ])
-        #expect(info == RateLimitInfo(quota: 1000, window: .seconds(86400), remaining: 40, reset: .seconds(12)))
+        // The shortest window paces: a daily quota's average would crawl.
+        #expect(info == RateLimitInfo(quota: 100, window: .seconds(60), remaining: 40, reset: .seconds(12)))
+    }
+
+    /// Found by fuzzing: a reset of 17000000601700000060 s trapped converting to Int64.
+    @Test func aWindowOrResetOverADayAwayIsNotRead() {
+        #expect(RateLimitInfo([HTTPHeader("X-RateLimit-Reset", "17000000601700000060")], now: 1_700_000_000) == nil)
+        #expect(RateLimitInfo([HTTPHeader("RateLimit", "\"d\";r=1;t=9223372036854775807")]) == RateLimitInfo(remaining: 1))
+        #expect(RateLimitInfo([HTTPHeader("RateLimit-Policy", "\"y\";q=1;w=31536000")]) == nil)
+    }
+
+    @Test func aQuotaThatResetsLaterThanTheWaitAllowedHoldsNothing() throws {
+        let ids = BatchEngineTests.ids(3)
+        let transport = FakeTransport { _, _ in
+            .status(204, headers: [HTTPHeader("RateLimit-Remaining", "0"), HTTPHeader("RateLimit-Reset", "3600")], after: .milliseconds(10))
+        }
+        try BatchEngineTests.run(ids, on: transport, settings: BatchSettings(concurrency: 1))
+        // Not an hour's silent stall: the 429s, if any come, end it within --rate-limit-wait.
+        #expect(transport.sent.last!.at <= .milliseconds(30))
     }
 
     @Test func theOlderFormsAreRead() {
